@@ -1,3 +1,4 @@
+import type { OrphanAssignment } from "./live.ts";
 import type { Address, Entity, EntityKind, PrincipalType } from "./state.ts";
 
 /** The plan JSON format version. Bump on incompatible changes; add fields freely. */
@@ -7,6 +8,11 @@ export type ChangeAction = "create" | "update" | "replace" | "delete" | "provisi
 
 export type ChangeKind = EntityKind | "provisioning";
 
+/**
+ * One field of an entity that differs between live (`from`) and desired (`to`). Values are the
+ * normalised entity values (records for tags, canonical JSON text for inline policies), so a
+ * consumer can re-render them; they are never partial patches.
+ */
 export interface FieldChange {
   from: unknown;
   to: unknown;
@@ -45,7 +51,10 @@ export interface Change {
   before: Entity | null;
   /** The desired entity; null for deletes. For a provision: the `ProvisioningEntity`. */
   after: Entity | ProvisioningEntity | null;
-  /** Field-level differences, for updates and replaces only. */
+  /**
+   * Field-level differences, for updates and replaces only, keyed by entity field name. A
+   * replace also carries `name` (old name to new name).
+   */
   fields?: Record<string, FieldChange>;
   /**
    * For humans only: why this change is planned ("declared in access/x.yaml:12", "expired at
@@ -86,16 +95,20 @@ export interface AccessDelta {
   /** Account ids losing this access, sorted. */
   loses: string[];
   /**
-   * A short human description of where, for example `14 accounts under Root/Workloads/Prod`.
-   * For display only.
+   * A short human description of where, for example `14 accounts under Root/Workloads/Prod`:
+   * the gained accounts when there are only gains, the lost ones when there are only losses,
+   * both otherwise. For display only; never parse it (use `gains` and `loses`).
    */
   scope: string;
+  /** `scope` of the gained accounts alone; empty when nothing is gained. For display only. */
+  gainsScope: string;
+  /** `scope` of the lost accounts alone; empty when nothing is lost. For display only. */
+  losesScope: string;
 }
 
 export type SafetyRule =
   | "max-deletes"
   | "max-delete-percent"
-  | "protected"
   | "unresolved-principal"
   | "recreated-group"
   | "lockout";
@@ -109,9 +122,34 @@ export interface SafetyViolation {
   overridable: boolean;
 }
 
+/**
+ * What a warning is about. Stable identifiers: the Action and scripts may filter on them.
+ * - `account-not-active`: a rule targets a suspended or closed account; it was skipped.
+ * - `rename`: a permission set is replaced under a new name; its IAM roles are recreated.
+ * - `admin-policy`: a permission set gains an administrator-class policy.
+ * - `direct-user-assignment`: access is granted to a user rather than a group.
+ * - `protected`: a change to a protected object was left out of the plan.
+ * - `orphan-assignments`: a managed permission set holds assignments of a deleted principal.
+ * - `policy-count`: more managed and customer-managed policies than IAM allows a role by default.
+ * - `idp-group`: a declared (managed) group is provisioned by an external IdP through SCIM.
+ * - `outside-coverage`: a targeted read left objects out; they were not considered for deletion.
+ */
+export type WarningCode =
+  | "account-not-active"
+  | "rename"
+  | "admin-policy"
+  | "direct-user-assignment"
+  | "protected"
+  | "orphan-assignments"
+  | "policy-count"
+  | "idp-group"
+  | "outside-coverage";
+
 export interface PlanWarning {
-  code: string;
+  code: WarningCode;
+  /** One sentence for humans: what, to what, and what to do. */
   message: string;
+  /** The address the warning is about, when there is one. */
   address?: Address;
 }
 
@@ -148,6 +186,12 @@ export interface Plan {
     violations: SafetyViolation[];
   };
   expiring: ExpiringAccess[];
+  /**
+   * Assignments whose principal no longer exists in the identity store, as read (sorted). They
+   * are reported, never deleted by the plan (the change model names principals, and these have
+   * only an id).
+   */
+  orphans: OrphanAssignment[];
   /** sha256 (hex) of the canonical JSON of `changes`. */
   checksum: string;
 }

@@ -1,0 +1,115 @@
+import { byCodeUnit } from "../model/canonical.ts";
+import type { Config } from "../model/config.ts";
+import { ConfigError } from "../model/errors.ts";
+import type { Live } from "../model/live.ts";
+import { type Change, PLAN_FORMAT_VERSION, type Plan, type PlanSummary } from "../model/plan.ts";
+import { accessSummary } from "./access.ts";
+import { planEntityChanges } from "./changes.ts";
+import { planChecksum } from "./checksum.ts";
+import { orderChanges } from "./order.ts";
+import { indexOrg } from "./org.ts";
+import { ownershipOf } from "./ownership.ts";
+import { planProvisioning } from "./provisioning.ts";
+import { resolveDesired } from "./resolve.ts";
+import { checkSafety } from "./safety.ts";
+import {
+  adminPolicyWarnings,
+  coverageWarnings,
+  directUserWarnings,
+  idpGroupWarnings,
+  inactiveAccountWarnings,
+  orphanWarnings,
+  policyCountWarnings,
+  protectedWarnings,
+  renameWarnings,
+  sortWarnings,
+} from "./warnings.ts";
+
+export interface BuildPlanInput {
+  config: Config;
+  live: Live;
+  /** The current instant (expiry is judged against it); the planner never reads a clock. */
+  now: Date;
+  /** `--allow-deletes`: lets the overridable safety rails through. Does not change `changes`. */
+  allowDeletes: boolean;
+  /** Look-ahead of `plan.expiring`, in days (7 when not given). */
+  expiringWithinDays?: number;
+}
+
+/**
+ * The plan: desired state from the files, diffed against the live state, in apply order, with
+ * the access summary, warnings, safety verdict and checksum. Pure. Throws `ConfigError` with every
+ * located problem when the files do not resolve against the organisation.
+ */
+export function buildPlan(input: BuildPlanInput): Plan {
+  const { config, live, now, allowDeletes } = input;
+  const resolved = resolveDesired(config, live.org, {
+    now,
+    callerIsManagementAccount: live.callerIsManagementAccount,
+    ...(input.expiringWithinDays === undefined ? {} : { expiringWithinDays: input.expiringWithinDays }),
+  });
+  const errors = resolved.diagnostics.filter((d) => d.severity === "error");
+  if (errors.length > 0) {
+    throw new ConfigError(
+      `${errors.length} problem${errors.length === 1 ? "" : "s"} resolving the access files against the organisation`,
+      resolved.diagnostics,
+    );
+  }
+
+  const index = indexOrg(live.org);
+  const ownership = ownershipOf(config, live, resolved);
+  const entityChanges = planEntityChanges(config, live, resolved, ownership);
+  const provisions = planProvisioning(entityChanges.changes, resolved.desired, live, index);
+  const changes = orderChanges([...entityChanges.changes, ...provisions]);
+
+  const warnings = sortWarnings([
+    ...inactiveAccountWarnings(resolved.excluded),
+    ...renameWarnings(changes),
+    ...adminPolicyWarnings(changes),
+    ...directUserWarnings(changes, index),
+    ...protectedWarnings(entityChanges.kept),
+    ...orphanWarnings(live, resolved.desired, index),
+    ...policyCountWarnings(resolved.desired),
+    ...idpGroupWarnings(live, resolved.desired),
+    ...coverageWarnings(entityChanges.outsideCoverage),
+  ]);
+
+  const safety = checkSafety(
+    { config, live, resolved, changes, managedLiveCount: entityChanges.managedLiveCount },
+    allowDeletes,
+  );
+
+  return {
+    formatVersion: PLAN_FORMAT_VERSION,
+    instance: { arn: live.instance.instanceArn, identityStoreId: live.instance.identityStoreId },
+    refresh: live.coverage.refresh,
+    changes,
+    summary: summarise(changes),
+    access: accessSummary(changes, index),
+    unmanaged: entityChanges.unmanaged,
+    warnings,
+    safety,
+    expiring: resolved.expiring,
+    orphans: [...live.orphans].sort(
+      (a, b) =>
+        byCodeUnit(a.accountId, b.accountId) ||
+        byCodeUnit(a.permissionSet, b.permissionSet) ||
+        byCodeUnit(a.principalType, b.principalType) ||
+        byCodeUnit(a.principalId, b.principalId),
+    ),
+    checksum: planChecksum(changes),
+  };
+}
+
+export function summarise(changes: readonly Change[]): PlanSummary {
+  const summary: PlanSummary = {
+    create: 0,
+    update: 0,
+    replace: 0,
+    delete: 0,
+    provision: 0,
+    total: changes.length,
+  };
+  for (const c of changes) summary[c.action]++;
+  return summary;
+}

@@ -1,0 +1,152 @@
+import { groupAddress, permissionSetAddress, userAddress } from "../model/address.ts";
+import { byCodeUnit } from "../model/canonical.ts";
+import type { Live } from "../model/live.ts";
+import type { Change, PlanWarning } from "../model/plan.ts";
+import type { State } from "../model/state.ts";
+import type { KeptChange } from "./changes.ts";
+import { describeAccounts, type OrgIndex } from "./org.ts";
+import { grantsFullAccess, ROLE_MANAGED_POLICY_DEFAULT_QUOTA } from "./policies.ts";
+import type { ExcludedAccount } from "./resolve.ts";
+
+/** Suspended, closed or pending accounts a rule targets: one warning per account. */
+export function inactiveAccountWarnings(excluded: readonly ExcludedAccount[]): PlanWarning[] {
+  const byAccount = new Map<string, { name: string; state: string; rules: string[] }>();
+  for (const e of excluded) {
+    if (e.reason !== "not-active") continue;
+    const entry = byAccount.get(e.accountId) ?? { name: e.accountName, state: e.detail, rules: [] };
+    entry.rules.push(e.rule);
+    byAccount.set(e.accountId, entry);
+  }
+  return [...byAccount].map(([id, { name, state, rules }]) => ({
+    code: "account-not-active",
+    message: `skipped account ${name} (${id}): it is ${state}. Rule${rules.length === 1 ? "" : "s"} ${rules.join(", ")} target${rules.length === 1 ? "s" : ""} it; exclude it there once it is closed for good.`,
+  }));
+}
+
+/** A rename recreates the IAM roles, so anything that names the old role ARN breaks. */
+export function renameWarnings(changes: readonly Change[]): PlanWarning[] {
+  return changes
+    .filter((c) => c.action === "replace" && c.replaces !== undefined && c.after?.kind === "permissionSet")
+    .map((c) => {
+      const newName = c.after?.kind === "permissionSet" ? c.after.name : "";
+      return {
+        code: "rename",
+        address: c.address,
+        message: `permission set ${c.replaces} is renamed to ${newName}: AWS cannot rename, so it recreates the roles as AWSReservedSSO_${newName}_* in every account. Role ARNs in EKS aws-auth maps or IAM trust policies that name AWSReservedSSO_${c.replaces}_* stop matching: update them after apply.`,
+      };
+    });
+}
+
+/** A permission set that starts granting full access (AdministratorAccess, or an inline allow-all). */
+export function adminPolicyWarnings(changes: readonly Change[]): PlanWarning[] {
+  const out: PlanWarning[] = [];
+  for (const c of changes) {
+    if (c.after?.kind !== "permissionSet" || !grantsFullAccess(c.after)) continue;
+    if (c.before?.kind === "permissionSet" && grantsFullAccess(c.before)) continue;
+    out.push({
+      code: "admin-policy",
+      address: c.address,
+      message: `permission set ${c.after.name} grants full administrator access after this plan: everyone assigned it can do anything in those accounts. Make sure that is intended.`,
+    });
+  }
+  return out;
+}
+
+/** Grants made to users directly, one warning per user and permission set. */
+export function directUserWarnings(changes: readonly Change[], index: OrgIndex): PlanWarning[] {
+  const grants = new Map<string, { user: string; ps: string; accounts: string[] }>();
+  for (const c of changes) {
+    if (c.action !== "create" || c.after?.kind !== "assignment" || c.after.principalType !== "USER") continue;
+    const key = `${c.after.principalName}\u0000${c.after.permissionSet}`;
+    const entry = grants.get(key) ?? { user: c.after.principalName, ps: c.after.permissionSet, accounts: [] };
+    entry.accounts.push(c.after.accountId);
+    grants.set(key, entry);
+  }
+  return [...grants.values()].map(({ user, ps, accounts }) => ({
+    code: "direct-user-assignment",
+    address: userAddress(user),
+    message: `user ${user} gets ${ps} directly in ${describeAccounts(index, accounts.sort(byCodeUnit))}: prefer a group, so access is reviewed and removed in one place.`,
+  }));
+}
+
+/** Changes left out because a protected object is involved. */
+export function protectedWarnings(kept: readonly KeptChange[]): PlanWarning[] {
+  return kept.map((k) => ({
+    code: "protected",
+    address: k.address,
+    message:
+      k.address === k.protectedBy
+        ? `kept ${k.address}: it is protected (the ${k.action} was left out)`
+        : `kept ${k.address}: ${k.protectedBy} is protected (the ${k.action} was left out)`,
+  }));
+}
+
+/** Assignments of deleted principals on managed permission sets, one warning per principal and set. */
+export function orphanWarnings(live: Live, desired: State, index: OrgIndex): PlanWarning[] {
+  const groups = new Map<string, { ps: string; type: string; id: string; accounts: string[] }>();
+  for (const o of live.orphans) {
+    if (!desired.has(permissionSetAddress(o.permissionSet))) continue;
+    const key = `${o.permissionSet}\u0000${o.principalType}\u0000${o.principalId}`;
+    const entry = groups.get(key) ?? {
+      ps: o.permissionSet,
+      type: o.principalType,
+      id: o.principalId,
+      accounts: [],
+    };
+    entry.accounts.push(o.accountId);
+    groups.set(key, entry);
+  }
+  return [...groups.values()].map(({ ps, type, id, accounts }) => ({
+    code: "orphan-assignments",
+    address: permissionSetAddress(ps),
+    message: `${accounts.length} assignment${accounts.length === 1 ? "" : "s"} of ${ps} (${describeAccounts(index, accounts.sort(byCodeUnit))}) belong to a ${type.toLowerCase()} that no longer exists (id ${id}): remove them with aws sso-admin delete-account-assignment or in the console.`,
+  }));
+}
+
+/** Permission sets with more policies than an IAM role takes by default. */
+export function policyCountWarnings(desired: State): PlanWarning[] {
+  const out: PlanWarning[] = [];
+  for (const e of desired.values()) {
+    if (e.kind !== "permissionSet") continue;
+    const count = e.managedPolicies.length + e.customerManagedPolicies.length;
+    if (count <= ROLE_MANAGED_POLICY_DEFAULT_QUOTA) continue;
+    out.push({
+      code: "policy-count",
+      address: permissionSetAddress(e.name),
+      message: `permission set ${e.name} has ${count} managed and customer-managed policies; IAM allows ${ROLE_MANAGED_POLICY_DEFAULT_QUOTA} per role by default, so provisioning fails unless that quota was raised in every target account. Merge policies, or raise the quota.`,
+    });
+  }
+  return out;
+}
+
+/** Declared (managed) groups that an external IdP provisions through SCIM: the next sync overwrites them. */
+export function idpGroupWarnings(live: Live, desired: State): PlanWarning[] {
+  return live.idpGroups
+    .filter((name) => desired.has(groupAddress(name)))
+    .map((name) => ({
+      code: "idp-group",
+      address: groupAddress(name),
+      message: `group ${name} is provisioned by your IdP (SCIM), which overwrites changes made here: declare it with external: true.`,
+    }));
+}
+
+/** Owned objects a targeted read did not cover: they were not considered for deletion. */
+export function coverageWarnings(outsideCoverage: readonly string[]): PlanWarning[] {
+  if (outsideCoverage.length === 0) return [];
+  return [
+    {
+      code: "outside-coverage",
+      message: `${outsideCoverage.length} live object${outsideCoverage.length === 1 ? " lies" : "s lie"} outside the targeted read, so the plan does not delete ${outsideCoverage.length === 1 ? "it" : "them"}: run with --refresh full to reconcile everything.`,
+    },
+  ];
+}
+
+/** Warnings in a stable order: by code, then address, then message. */
+export function sortWarnings(warnings: PlanWarning[]): PlanWarning[] {
+  return warnings.sort(
+    (a, b) =>
+      byCodeUnit(a.code, b.code) ||
+      byCodeUnit(a.address ?? "", b.address ?? "") ||
+      byCodeUnit(a.message, b.message),
+  );
+}
