@@ -1,0 +1,313 @@
+import {
+  DescribeGroupCommand,
+  DescribeUserCommand,
+  GetGroupIdCommand,
+  GetUserIdCommand,
+  type Group,
+  type GroupMembership,
+  ListGroupMembershipsCommand,
+  ListGroupsCommand,
+  ListUsersCommand,
+  type User,
+} from "@aws-sdk/client-identitystore";
+import { groupAddress, userAddress } from "../model/address.ts";
+import { AwsError } from "../model/errors.ts";
+import { type CallSite, call, type Page, readAll } from "./call.ts";
+import type { AwsContext } from "./clients.ts";
+import { groupName, required, userName } from "./normalise.ts";
+
+/** identitystore and sso-admin list calls take at most 100 items a page. */
+export const PAGE_SIZE = 100;
+
+const storeSite = (operation: string, address: string | null): CallSite => ({
+  service: "identitystore",
+  operation,
+  address,
+});
+
+/** How to read one kind of principal; groups and users differ only in names. */
+interface PrincipalKind<T> {
+  list: {
+    operation: string;
+    page: (ctx: AwsContext, storeId: string, token: string | undefined) => Promise<Page<T>>;
+  };
+  getId: {
+    operation: string;
+    call: (ctx: AwsContext, storeId: string, name: string) => Promise<string | undefined>;
+  };
+  describe: { operation: string; call: (ctx: AwsContext, storeId: string, id: string) => Promise<T> };
+  idOf: (item: T) => string;
+  nameOf: (item: T) => string;
+  address: (name: string) => string;
+}
+
+const GROUPS: PrincipalKind<Group> = {
+  list: {
+    operation: "ListGroups",
+    page: async (ctx, IdentityStoreId, NextToken) => {
+      const out = await ctx.identityStore.send(
+        new ListGroupsCommand({ IdentityStoreId, MaxResults: PAGE_SIZE, NextToken }),
+      );
+      return { items: out.Groups, next: out.NextToken };
+    },
+  },
+  getId: {
+    operation: "GetGroupId",
+    call: async (ctx, IdentityStoreId, name) => {
+      const out = await ctx.identityStore.send(
+        new GetGroupIdCommand({
+          IdentityStoreId,
+          AlternateIdentifier: { UniqueAttribute: { AttributePath: "displayName", AttributeValue: name } },
+        }),
+      );
+      return out.GroupId;
+    },
+  },
+  describe: {
+    operation: "DescribeGroup",
+    call: (ctx, IdentityStoreId, GroupId) =>
+      ctx.identityStore.send(new DescribeGroupCommand({ IdentityStoreId, GroupId })),
+  },
+  idOf: (g) => required(g.GroupId, "GroupId", "ListGroups"),
+  nameOf: groupName,
+  address: groupAddress,
+};
+
+const USERS: PrincipalKind<User> = {
+  list: {
+    operation: "ListUsers",
+    page: async (ctx, IdentityStoreId, NextToken) => {
+      const out = await ctx.identityStore.send(
+        new ListUsersCommand({ IdentityStoreId, MaxResults: PAGE_SIZE, NextToken }),
+      );
+      return { items: out.Users, next: out.NextToken };
+    },
+  },
+  getId: {
+    operation: "GetUserId",
+    call: async (ctx, IdentityStoreId, name) => {
+      const out = await ctx.identityStore.send(
+        new GetUserIdCommand({
+          IdentityStoreId,
+          AlternateIdentifier: { UniqueAttribute: { AttributePath: "userName", AttributeValue: name } },
+        }),
+      );
+      return out.UserId;
+    },
+  },
+  describe: {
+    operation: "DescribeUser",
+    call: (ctx, IdentityStoreId, UserId) =>
+      ctx.identityStore.send(new DescribeUserCommand({ IdentityStoreId, UserId })),
+  },
+  idOf: (u) => required(u.UserId, "UserId", "ListUsers"),
+  nameOf: userName,
+  address: userAddress,
+};
+
+const isCode = (error: unknown, code: string): boolean => error instanceof AwsError && error.awsCode === code;
+
+/**
+ * The principals of one kind read so far, by id and by name. `complete` once every one of the
+ * store was listed: then an unknown id is known not to exist without asking.
+ */
+export class PrincipalIndex<T> {
+  readonly #kind: PrincipalKind<T>;
+  readonly #ctx: AwsContext;
+  readonly #storeId: string;
+  readonly #byId = new Map<string, T>();
+  readonly #idByName = new Map<string, string>();
+  readonly #describing = new Map<string, Promise<T | null>>();
+  #complete = false;
+
+  constructor(ctx: AwsContext, storeId: string, kind: PrincipalKind<T>) {
+    this.#ctx = ctx;
+    this.#storeId = storeId;
+    this.#kind = kind;
+  }
+
+  get complete(): boolean {
+    return this.#complete;
+  }
+
+  /** Every principal read, in no particular order. */
+  all(): T[] {
+    return [...this.#byId.values()];
+  }
+
+  byName(name: string): T | undefined {
+    const id = this.#idByName.get(name);
+    return id === undefined ? undefined : this.#byId.get(id);
+  }
+
+  byId(id: string): T | undefined {
+    return this.#byId.get(id);
+  }
+
+  idOf(item: T): string {
+    return this.#kind.idOf(item);
+  }
+
+  nameOf(item: T): string {
+    return this.#kind.nameOf(item);
+  }
+
+  #add(item: T): void {
+    const id = this.#kind.idOf(item);
+    this.#byId.set(id, item);
+    this.#idByName.set(this.#kind.nameOf(item), id);
+  }
+
+  /** Lists every principal of the store, from `token` on (pages already read stay read). */
+  async listAll(token?: string): Promise<void> {
+    const { list } = this.#kind;
+    let first = true;
+    const items = await readAll(this.#ctx, storeSite(list.operation, "identity store"), (next) => {
+      const page = list.page(this.#ctx, this.#storeId, first ? token : next);
+      first = false;
+      return page;
+    });
+    for (const item of items) this.#add(item);
+    this.#complete = true;
+  }
+
+  /**
+   * Finds the named principals with the fewest calls. One page of the listing first: a store
+   * of up to 100 is then complete in one call. Otherwise each name still missing costs a
+   * Get*Id and a Describe* (2 calls, whatever the store's size) instead of listing every
+   * page. When Get*Id is not available (`UnknownOperationException`: an Active Directory
+   * identity source), the listing goes on from where it stopped.
+   */
+  async findByNames(names: readonly string[]): Promise<void> {
+    const first = await call(this.#ctx, storeSite(this.#kind.list.operation, "identity store"), () =>
+      this.#kind.list.page(this.#ctx, this.#storeId, undefined),
+    );
+    for (const item of first.items ?? []) this.#add(item);
+    if (!first.next) {
+      this.#complete = true;
+      return;
+    }
+    const missing = names.filter((n) => this.byName(n) === undefined);
+    const results = await Promise.allSettled(missing.map((name) => this.#lookUp(name)));
+    const failures = results.flatMap((r) => (r.status === "rejected" ? [r.reason as unknown] : []));
+    const fatal = failures.find((e) => !isCode(e, "UnknownOperationException"));
+    if (fatal !== undefined) throw fatal;
+    if (failures.length > 0) await this.listAll(first.next);
+  }
+
+  async #lookUp(name: string): Promise<void> {
+    const { getId, address } = this.#kind;
+    const site = storeSite(getId.operation, address(name));
+    let id: string | undefined;
+    try {
+      id = await call(this.#ctx, site, () => getId.call(this.#ctx, this.#storeId, name));
+    } catch (error) {
+      if (isCode(error, "ResourceNotFoundException")) return;
+      throw error;
+    }
+    await this.resolveId(required(id, "Id", getId.operation), address(name));
+  }
+
+  /** The name of the principal with this id, or null when it does not exist (see `resolveId`). */
+  async nameOfId(id: string): Promise<string | null> {
+    const item = await this.resolveId(id);
+    return item === null ? null : this.#kind.nameOf(item);
+  }
+
+  /**
+   * The principal with this id: known already, known not to exist (complete listing), or
+   * described (one call, shared by concurrent askers). Null when it does not exist.
+   */
+  resolveId(id: string, address: string | null = null): Promise<T | null> {
+    const known = this.#byId.get(id);
+    if (known !== undefined) return Promise.resolve(known);
+    if (this.#complete) return Promise.resolve(null);
+    let pending = this.#describing.get(id);
+    if (!pending) {
+      const { describe } = this.#kind;
+      pending = call(this.#ctx, storeSite(describe.operation, address ?? id), () =>
+        describe.call(this.#ctx, this.#storeId, id),
+      ).then(
+        (item) => {
+          this.#add(item);
+          return item;
+        },
+        (error: unknown) => {
+          if (isCode(error, "ResourceNotFoundException")) return null;
+          throw error;
+        },
+      );
+      this.#describing.set(id, pending);
+    }
+    return pending;
+  }
+}
+
+/** The identity store as read: groups and users. */
+export interface Directory {
+  groups: PrincipalIndex<Group>;
+  users: PrincipalIndex<User>;
+}
+
+export function emptyDirectory(ctx: AwsContext, identityStoreId: string): Directory {
+  return {
+    groups: new PrincipalIndex(ctx, identityStoreId, GROUPS),
+    users: new PrincipalIndex(ctx, identityStoreId, USERS),
+  };
+}
+
+/** One membership as read, by names, with the id the applier needs to delete it. */
+export interface MembershipRead {
+  group: string;
+  userName: string;
+  membershipId: string;
+}
+
+/**
+ * Reads the memberships of the given groups (one ListGroupMemberships per group and 100
+ * members). Members unknown so far are described; a membership whose user no longer exists
+ * is left out (AWS removes memberships with their user: it is mid-deletion).
+ */
+export async function readMemberships(
+  ctx: AwsContext,
+  identityStoreId: string,
+  directory: Directory,
+  groups: readonly Group[],
+): Promise<MembershipRead[]> {
+  const perGroup = await Promise.all(
+    groups.map(async (group) => {
+      const name = directory.groups.nameOf(group);
+      const GroupId = directory.groups.idOf(group);
+      const memberships = await readAll<GroupMembership>(
+        ctx,
+        storeSite("ListGroupMemberships", groupAddress(name)),
+        async (NextToken) => {
+          const out = await ctx.identityStore.send(
+            new ListGroupMembershipsCommand({
+              IdentityStoreId: identityStoreId,
+              GroupId,
+              MaxResults: PAGE_SIZE,
+              NextToken,
+            }),
+          );
+          return { items: out.GroupMemberships, next: out.NextToken };
+        },
+      );
+      const reads = await Promise.all(
+        memberships.map(async (m): Promise<MembershipRead | null> => {
+          const userId = m.MemberId?.UserId;
+          if (!userId) return null;
+          const user = await directory.users.resolveId(userId);
+          if (user === null) return null;
+          return {
+            group: name,
+            userName: directory.users.nameOf(user),
+            membershipId: required(m.MembershipId, "MembershipId", "ListGroupMemberships"),
+          };
+        }),
+      );
+      return reads.filter((r): r is MembershipRead => r !== null);
+    }),
+  );
+  return perGroup.flat();
+}
