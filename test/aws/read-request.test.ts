@@ -1,26 +1,26 @@
 import { describe, expect, it } from "vitest";
 import { type ReadRequest, readRequestFor } from "../../src/aws/read-request.ts";
 import type { Config } from "../../src/model/config.ts";
-import { config, group, permissionSet, rule, settings, user } from "./config-builders.ts";
+import { config, decl, rule, settings } from "../plan/builders.ts";
 
 const example = config({
-  settings: settings({
+  settings: {
+    ...settings({ groups: "^team-" }),
     instanceArn: "arn:aws:sso:::instance/ssoins-0123456789abcdef",
-    ownership: { groups: "^team-", users: null, tag: { key: "owner", value: "platform" } },
-  }),
-  users: [user("alice@example.com"), user("bob@example.com")],
+  },
+  users: [decl.user("alice@example.com"), decl.user("bob@example.com")],
   groups: [
-    group("team-platform", { members: ["alice@example.com", "carol@example.com"] }),
-    group("Okta-Engineering", { external: true }),
+    decl.group("team-platform", { members: ["alice@example.com", "carol@example.com"] }),
+    decl.group("Okta-Engineering", { external: true }),
   ],
   permissionSets: [
-    permissionSet("PlatformAdmin", { previously: ["Admin", "OldAdmin"] }),
-    permissionSet("AWSAdministratorAccess", { external: true }),
+    decl.permissionSet("PlatformAdmin", { previously: ["Admin", "OldAdmin"] }),
+    decl.permissionSet("AWSAdministratorAccess", { external: true }),
   ],
   assignments: [
-    rule({ type: "GROUP", name: "team-platform" }, ["PlatformAdmin"], { accounts: ["123456789012"] }),
-    rule({ type: "GROUP", name: "BreakGlass" }, ["AWSAdministratorAccess"], { all: true }, 1),
-    rule({ type: "USER", name: "dave@example.com" }, ["PlatformAdmin"], { ous: ["Root/Prod"] }, 2),
+    rule({ group: "team-platform" }, ["PlatformAdmin"], { accounts: ["123456789012"] }),
+    rule({ group: "BreakGlass" }, ["AWSAdministratorAccess"], { all: true }),
+    rule({ user: "dave@example.com" }, ["PlatformAdmin"], { ous: ["Root/Prod"] }),
   ],
 });
 
@@ -31,7 +31,7 @@ describe("readRequestFor", () => {
       everything: false,
       instanceArn: "arn:aws:sso:::instance/ssoins-0123456789abcdef",
       identitySource: "identity-center",
-      ownershipTag: { key: "owner", value: "platform" },
+      ownershipTag: { key: "managed-by", value: "accessops" },
       ownershipGroups: "^team-",
       ownershipUsers: null,
       groups: ["BreakGlass", "Okta-Engineering", "team-platform"],
@@ -53,7 +53,7 @@ describe("readRequestFor", () => {
   it.each<[string, Config, Partial<ReadRequest>]>([
     [
       "account tags only when a rule targets tags",
-      config({ assignments: [rule({ type: "GROUP", name: "g" }, ["P"], { tags: { env: "prod" } })] }),
+      config({ assignments: [rule({ group: "g" }, ["P"], { tags: { env: "prod" } })] }),
       { accountTags: true },
     ],
     ["no tags for ids, names, OUs and all", example, { accountTags: false }],
