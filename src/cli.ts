@@ -1,6 +1,7 @@
 import type { Writable } from "node:stream";
 import { Command, CommanderError } from "commander";
 import { colourEnabled, painter } from "./cli/output.ts";
+import { registerValidate } from "./cli/validate.ts";
 import { packageVersion } from "./cli/version.ts";
 import { AccessopsError, ConfigError, EXIT_ERROR, exitCodeFor, formatDiagnostic } from "./model/errors.ts";
 
@@ -11,6 +12,7 @@ export function buildProgram(): Command {
     .version(packageVersion(), "-V, --version", "print the version")
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
+  registerValidate(program);
   return program;
 }
 

@@ -1,0 +1,142 @@
+import { posix } from "node:path";
+import { canonicalJson } from "../model/canonical.ts";
+import type { SourceLocation } from "../model/config.ts";
+import type { Diagnostic } from "../model/errors.ts";
+import { LIMITS, POLICY_TEXT, POLICY_VERSIONS, QUOTAS } from "./constraints.ts";
+import { didYouMean } from "./suggest.ts";
+import { codePoint, show } from "./text.ts";
+import type { Segment } from "./yaml.ts";
+
+/** The top-level elements of an IAM policy document. */
+const POLICY_ELEMENTS = ["Version", "Id", "Statement"];
+
+/** A checked inline policy: its canonical text when valid, and what was wrong otherwise. */
+export interface PolicyCheck {
+  canonical: string | null;
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * Checks an inline policy document (from YAML or a JSON file): a JSON object with a known
+ * `Version` and a `Statement`, within IAM's size quotas measured on the canonical text, and
+ * only the characters the sso-admin model allows.
+ *
+ * `at` maps a path inside the policy to its position in the file it was written in.
+ */
+export function checkPolicyDocument(value: unknown, at: (path: Segment[]) => SourceLocation): PolicyCheck {
+  const errors: Diagnostic[] = [];
+  const error = (path: Segment[], code: string, message: string) =>
+    errors.push({ ...at(path), severity: "error", code, message });
+
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    error(
+      [],
+      "invalid-policy",
+      `the inline policy must be a JSON object with Version and Statement, not ${show(value)}`,
+    );
+    return { canonical: null, diagnostics: errors };
+  }
+  const policy = value as Record<string, unknown>;
+  for (const key of Object.keys(policy)) {
+    if (!POLICY_ELEMENTS.includes(key)) {
+      error(
+        [key],
+        "invalid-policy",
+        `"${key}" is not a policy element${didYouMean(key, POLICY_ELEMENTS)}; allowed: ${POLICY_ELEMENTS.join(", ")}`,
+      );
+    }
+  }
+  if (!("Version" in policy)) {
+    error([], "invalid-policy", `the inline policy has no Version; add "Version": "${POLICY_VERSIONS[0]}"`);
+  } else if (typeof policy.Version !== "string" || !POLICY_VERSIONS.includes(policy.Version)) {
+    error(
+      ["Version"],
+      "invalid-policy",
+      `Version must be "${POLICY_VERSIONS[0]}", not ${show(policy.Version)}`,
+    );
+  }
+  if (!("Statement" in policy)) {
+    error(
+      [],
+      "invalid-policy",
+      "the inline policy has no Statement; add the list of statements it grants or denies",
+    );
+  } else if (!isStatementList(policy.Statement)) {
+    error(
+      ["Statement"],
+      "invalid-policy",
+      "Statement must be a statement (a mapping) or a non-empty list of them",
+    );
+  }
+
+  const canonical = canonicalJson(policy);
+  const bytes = Buffer.byteLength(canonical, "utf8");
+  if (bytes > QUOTAS.inlinePolicyBytes) {
+    error(
+      [],
+      "policy-too-large",
+      `the inline policy is ${bytes} bytes without formatting; the limit is ${QUOTAS.inlinePolicyBytes}: split it or move statements to a customer managed policy`,
+    );
+  }
+  const nonWhitespace = canonical.replace(/\s/gu, "").length;
+  if (nonWhitespace > QUOTAS.inlinePolicyNonWhitespace) {
+    error(
+      [],
+      "policy-too-large",
+      `the inline policy has ${nonWhitespace} characters that are not whitespace; the limit is ${QUOTAS.inlinePolicyNonWhitespace}: shorten it or move statements to a customer managed policy`,
+    );
+  }
+  if (!POLICY_TEXT.test(canonical)) {
+    const bad = [...canonical].find((ch) => !POLICY_TEXT.test(ch)) ?? "";
+    error(
+      [],
+      "invalid-policy",
+      `the inline policy contains ${codePoint(bad)}; policies may hold Latin-1 characters only`,
+    );
+  }
+  return { canonical: errors.length === 0 ? canonical : null, diagnostics: errors };
+}
+
+function isStatementList(value: unknown): boolean {
+  const isObject = (v: unknown) => v !== null && typeof v === "object" && !Array.isArray(v);
+  if (Array.isArray(value)) return value.length > 0 && value.every(isObject);
+  return isObject(value);
+}
+
+export type PolicyPath = { ok: true; path: string } | { ok: false; message: string };
+
+/**
+ * Resolves an `inlinePolicy` file reference written in `yamlFile` (both relative to the
+ * access directory) to a normalised path relative to the access directory. Purely lexical:
+ * absolute paths, `..` escapes and backslashes are refused here; symlinks are checked by the
+ * file reader, which sees the disk.
+ */
+export function resolvePolicyPath(yamlFile: string, reference: string): PolicyPath {
+  if (reference.length > LIMITS.policyPath) {
+    return { ok: false, message: `the inline policy path is longer than ${LIMITS.policyPath} characters` };
+  }
+  if (reference.trimStart().startsWith("{")) {
+    return {
+      ok: false,
+      message:
+        "inlinePolicy looks like JSON text; write the policy as a YAML mapping, or put it in a .json file and give its path",
+    };
+  }
+  if (reference.includes("\0") || reference.includes("\\")) {
+    return { ok: false, message: `inline policy path ${show(reference)} must use / between folders` };
+  }
+  if (posix.isAbsolute(reference) || /^[A-Za-z]:/.test(reference)) {
+    return {
+      ok: false,
+      message: `inline policy path ${show(reference)} is absolute; write it relative to this file, inside the access directory`,
+    };
+  }
+  const path = posix.normalize(posix.join(posix.dirname(yamlFile), reference));
+  if (path === ".." || path.startsWith("../") || path === ".") {
+    return {
+      ok: false,
+      message: `inline policy path ${show(reference)} leads outside the access directory; keep policy files inside it`,
+    };
+  }
+  return { ok: true, path };
+}
