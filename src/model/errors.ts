@@ -52,8 +52,9 @@ export class ConfigError extends AccessopsError {
     title: string,
     diagnostics: Diagnostic[],
     detail = "Fix the files listed above and run again.",
+    options?: { cause?: unknown },
   ) {
-    super(title, detail);
+    super(title, detail, options);
     this.diagnostics = diagnostics;
   }
 }

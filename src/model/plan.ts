@@ -192,6 +192,11 @@ export interface Plan {
    * only an id).
    */
   orphans: OrphanAssignment[];
+  /**
+   * Account id to account name, for every account the changes, the access summary and the orphans
+   * mention. For display only: renderers show `111111111111 prod-payments`.
+   */
+  accountNames: Record<string, string>;
   /** sha256 (hex) of the canonical JSON of `changes`. */
   checksum: string;
 }

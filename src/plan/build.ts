@@ -1,13 +1,13 @@
 import { byCodeUnit } from "../model/canonical.ts";
 import type { Config } from "../model/config.ts";
 import { ConfigError } from "../model/errors.ts";
-import type { Live } from "../model/live.ts";
+import type { Live, OrphanAssignment } from "../model/live.ts";
 import { type Change, PLAN_FORMAT_VERSION, type Plan, type PlanSummary } from "../model/plan.ts";
 import { accessSummary } from "./access.ts";
 import { planEntityChanges } from "./changes.ts";
 import { planChecksum } from "./checksum.ts";
 import { orderChanges } from "./order.ts";
-import { indexOrg } from "./org.ts";
+import { accountLabel, indexOrg, type OrgIndex } from "./org.ts";
 import { ownershipOf } from "./ownership.ts";
 import { planProvisioning } from "./provisioning.ts";
 import { resolveDesired } from "./resolve.ts";
@@ -79,6 +79,13 @@ export function buildPlan(input: BuildPlanInput): Plan {
     allowDeletes,
   );
 
+  const orphans = [...live.orphans].sort(
+    (a, b) =>
+      byCodeUnit(a.accountId, b.accountId) ||
+      byCodeUnit(a.permissionSet, b.permissionSet) ||
+      byCodeUnit(a.principalType, b.principalType) ||
+      byCodeUnit(a.principalId, b.principalId),
+  );
   return {
     formatVersion: PLAN_FORMAT_VERSION,
     instance: { arn: live.instance.instanceArn, identityStoreId: live.instance.identityStoreId },
@@ -90,15 +97,29 @@ export function buildPlan(input: BuildPlanInput): Plan {
     warnings,
     safety,
     expiring: resolved.expiring,
-    orphans: [...live.orphans].sort(
-      (a, b) =>
-        byCodeUnit(a.accountId, b.accountId) ||
-        byCodeUnit(a.permissionSet, b.permissionSet) ||
-        byCodeUnit(a.principalType, b.principalType) ||
-        byCodeUnit(a.principalId, b.principalId),
-    ),
+    orphans,
+    accountNames: accountNames(changes, orphans, index),
     checksum: planChecksum(changes),
   };
+}
+
+/** Names of the accounts the changes and orphans mention, with sorted keys. */
+function accountNames(
+  changes: readonly Change[],
+  orphans: readonly OrphanAssignment[],
+  index: OrgIndex,
+): Record<string, string> {
+  const ids = new Set<string>(orphans.map((o) => o.accountId));
+  for (const c of changes) {
+    if (c.after?.kind === "assignment") ids.add(c.after.accountId);
+    if (c.before?.kind === "assignment") ids.add(c.before.accountId);
+    if (c.after?.kind === "provisioning" && c.after.target !== "ALL_PROVISIONED_ACCOUNTS") {
+      for (const id of c.after.target.accounts) ids.add(id);
+    }
+  }
+  const out: Record<string, string> = {};
+  for (const id of [...ids].sort(byCodeUnit)) out[id] = accountLabel(index, id);
+  return out;
 }
 
 export function summarise(changes: readonly Change[]): PlanSummary {

@@ -3,6 +3,7 @@ import type { Live } from "../model/live.ts";
 import type { Change, ProvisioningEntity } from "../model/plan.ts";
 import type { State } from "../model/state.ts";
 import type { OrgIndex } from "./org.ts";
+import { count } from "./words.ts";
 
 /** Fields whose change does not alter the IAM role, so it needs no re-provisioning. */
 const ROLE_NEUTRAL_FIELDS: ReadonlySet<string> = new Set(["tags"]);
@@ -45,7 +46,7 @@ export function planProvisioning(
         provision(
           name,
           all ? "ALL_PROVISIONED_ACCOUNTS" : { accounts: active },
-          `${name} changes (${roleFields.join(", ")}): the ${active.length} account${plural(active.length)} holding it get the new version`,
+          `${name} changes (${roleFields.join(", ")}): the ${count(active.length, "account")} holding it get the new version`,
         ),
       );
       continue;
@@ -56,7 +57,7 @@ export function planProvisioning(
         provision(
           name,
           { accounts: stale },
-          `${stale.length} account${plural(stale.length)} hold${stale.length === 1 ? "s" : ""} a stale copy of ${name}`,
+          `${count(stale.length, "account")} hold${stale.length === 1 ? "s" : ""} a stale copy of ${name}`,
         ),
       );
     }
@@ -74,5 +75,3 @@ function provision(permissionSet: string, target: ProvisioningEntity["target"], 
     reason,
   };
 }
-
-const plural = (n: number): string => (n === 1 ? "" : "s");

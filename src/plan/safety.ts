@@ -12,6 +12,7 @@ import type { Change, Plan, SafetyRule, SafetyViolation } from "../model/plan.ts
 import type { Address, AssignmentEntity, Entity } from "../model/state.ts";
 import { isAdministratorClass } from "./policies.ts";
 import type { ResolveResult } from "./resolve.ts";
+import { countByKind } from "./words.ts";
 
 /**
  * The delete-percentage rail applies only from this many managed live objects: on a small instance
@@ -41,23 +42,6 @@ function violation(rule: SafetyRule, message: string, addresses: Address[]): Saf
 
 function deletions(changes: readonly Change[]): Change[] {
   return changes.filter((c) => c.action === "delete");
-}
-
-/** Counts per kind, for messages: "12 assignments, 2 permission sets". */
-function countByKind(changes: readonly Change[]): string {
-  const counts = new Map<string, number>();
-  for (const c of changes) counts.set(c.kind, (counts.get(c.kind) ?? 0) + 1);
-  const noun: Record<string, [string, string]> = {
-    assignment: ["assignment", "assignments"],
-    permissionSet: ["permission set", "permission sets"],
-    group: ["group", "groups"],
-    user: ["user", "users"],
-    membership: ["membership", "memberships"],
-  };
-  return [...counts]
-    .sort(([a], [b]) => byCodeUnit(a, b))
-    .map(([kind, n]) => `${n} ${(noun[kind] ?? [kind, kind])[n === 1 ? 0 : 1]}`)
-    .join(", ");
 }
 
 /** More deletions than `settings.safety.maxDeletes`. */

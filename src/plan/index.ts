@@ -1,0 +1,28 @@
+/**
+ * The planner's public API: pure functions from `Config` and `Live` to a `Plan`, and renderers
+ * of that plan. Nothing here does I/O or reads a clock.
+ */
+export { accessSummary } from "./access.ts";
+export { type BuildPlanInput, buildPlan } from "./build.ts";
+export { diffPlans, planChecksum } from "./checksum.ts";
+export { APPLY_ORDER, orderChanges, type Phase } from "./order.ts";
+export { ADMINISTRATOR_POLICY_ARN, isAdministratorClass } from "./policies.ts";
+export { codeSpan, escapeMarkdown, fencedBlock } from "./render/escape.ts";
+export { parsePlanJson, renderJson } from "./render/json.ts";
+export {
+  GITHUB_COMMENT_BUDGET_CHARS,
+  GITHUB_COMMENT_MAX_CHARS,
+  type MarkdownOptions,
+  renderMarkdown,
+} from "./render/markdown.ts";
+export { renderText, type TextOptions } from "./render/text.ts";
+export {
+  DEFAULT_EXPIRING_WITHIN_DAYS,
+  type ExcludedAccount,
+  type ExclusionReason,
+  type References,
+  type ResolveOptions,
+  type ResolveResult,
+  resolveDesired,
+} from "./resolve.ts";
+export { checkSafety, MIN_MANAGED_OBJECTS_FOR_PERCENT } from "./safety.ts";

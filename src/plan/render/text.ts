@@ -1,0 +1,152 @@
+import type { Paint, Style } from "../../cli/output.ts";
+import type { Change, Plan } from "../../model/plan.ts";
+import { describeAccessDelta } from "../access.ts";
+import { APPLY_ORDER, phaseIndex } from "../order.ts";
+import {
+  ACTION_SYMBOL,
+  type AssignmentGroup,
+  accountLine,
+  changeDetailLines,
+  changeHeader,
+  type DetailLine,
+  groupAssignments,
+  principalLabel,
+} from "./details.ts";
+import { accessIndex, applyCommand, headline, unmanagedSummary } from "./summary.ts";
+
+export interface TextOptions {
+  /** Colours; the identity painter for plain text (no TTY, NO_COLOR). */
+  paint: Paint;
+  /** List every account of grouped assignment changes, every reason and every unmanaged address. */
+  verbose?: boolean;
+}
+
+/** Without --verbose, a group of assignment changes lists its accounts only up to this many. */
+export const TEXT_ACCOUNTS_LISTED_MAX = 5;
+
+const MARK_STYLE: Record<string, Style | null> = { "+": "green", "-": "red", "~": "yellow", " ": null };
+const ACTION_STYLE: Record<Change["action"], Style> = {
+  create: "green",
+  update: "yellow",
+  replace: "yellow",
+  delete: "red",
+  provision: "cyan",
+};
+
+const INDENT = "  ";
+
+/** The plan for a terminal: summary, access changes, changes by phase, warnings, safety, checksum. */
+export function renderText(plan: Plan, options: TextOptions): string {
+  const { paint } = options;
+  const verbose = options.verbose ?? false;
+  const out: string[] = [paint("bold", headline(plan)), ""];
+
+  if (plan.access.length > 0) {
+    out.push(paint("bold", "Access changes:"));
+    for (const delta of plan.access) {
+      for (const line of describeAccessDelta(delta)) {
+        out.push(`${INDENT}${paint(line.includes(" gains ") ? "green" : "red", line)}`);
+      }
+    }
+    out.push("");
+  }
+
+  const findDelta = accessIndex(plan);
+  const byPhase = new Map<number, Change[]>();
+  for (const c of plan.changes) {
+    const i = phaseIndex(c);
+    const list = byPhase.get(i) ?? [];
+    list.push(c);
+    byPhase.set(i, list);
+  }
+  APPLY_ORDER.forEach((spec, i) => {
+    const changes = byPhase.get(i);
+    if (!changes) return;
+    out.push(paint("bold", `${spec.title}:`));
+    if (spec.kind === "assignment") {
+      for (const group of groupAssignments(changes))
+        out.push(...assignmentGroupLines(plan, group, findDelta, options));
+    } else {
+      for (const c of changes) out.push(...changeLines(plan, c, paint, verbose));
+    }
+    out.push("");
+  });
+
+  if (plan.warnings.length > 0) {
+    out.push(paint("bold", "Warnings:"));
+    for (const w of plan.warnings) out.push(`${INDENT}${paint("yellow", "!")} ${w.message}`);
+    out.push("");
+  }
+  if (plan.expiring.length > 0) {
+    out.push(paint("bold", "Expiring soon:"));
+    for (const x of plan.expiring) out.push(`${INDENT}${x.address} expires ${x.expires} (rule ${x.rule})`);
+    out.push("");
+  }
+  if (plan.unmanaged.length > 0) {
+    out.push(paint("dim", unmanagedSummary(plan, verbose ? "" : " (--verbose lists them)")));
+    if (verbose) for (const a of plan.unmanaged) out.push(paint("dim", `${INDENT}${a}`));
+    out.push("");
+  }
+
+  const { safety } = plan;
+  if (safety.violations.length > 0) {
+    const overridden = safety.ok;
+    out.push(paint("bold", overridden ? "Safety rails overridden with --allow-deletes:" : "Safety rails:"));
+    for (const v of safety.violations) {
+      const style: Style = overridden || (safety.deletesAllowed && v.overridable) ? "yellow" : "red";
+      out.push(`${INDENT}${paint(style, `✗ ${v.rule}: ${v.message}`)}`);
+    }
+    if (!safety.ok) out.push(paint("red", paint("bold", "This plan is unsafe: apply will refuse it.")));
+    out.push("");
+  }
+
+  if (plan.changes.length > 0) {
+    out.push(`Checksum: ${plan.checksum}`);
+    if (safety.ok) out.push(`Run \`${applyCommand(plan)}\` to apply exactly this plan.`);
+  }
+  while (out.at(-1) === "") out.pop();
+  return `${out.join("\n")}\n`;
+}
+
+function changeLines(plan: Plan, c: Change, paint: Paint, verbose: boolean): string[] {
+  const lines = [`${INDENT}${paint(ACTION_STYLE[c.action], changeHeader(c))}`];
+  for (const d of changeDetailLines(c, plan)) lines.push(detailLine(d, paint));
+  if (verbose || c.action === "delete") lines.push(paint("dim", `${INDENT.repeat(3)}${c.reason}`));
+  return lines;
+}
+
+function detailLine(d: DetailLine, paint: Paint): string {
+  const text = `${INDENT.repeat(2)}${d.mark} ${INDENT.repeat(d.depth)}${d.text}`;
+  const style = MARK_STYLE[d.mark];
+  return style ? paint(style, text) : text;
+}
+
+function assignmentGroupLines(
+  plan: Plan,
+  group: AssignmentGroup,
+  findDelta: ReturnType<typeof accessIndex>,
+  options: TextOptions,
+): string[] {
+  const { paint } = options;
+  const verbose = options.verbose ?? false;
+  const style = ACTION_STYLE[group.action];
+  const symbol = ACTION_SYMBOL[group.action];
+  const delta = findDelta(group.principalType, group.principalName, group.permissionSet);
+  const scope = (group.action === "create" ? delta?.gainsScope : delta?.losesScope) ?? "";
+  const who = principalLabel(group.principalType, group.principalName);
+  const lines = [`${INDENT}${paint(style, `${symbol} ${who} → ${group.permissionSet}: ${scope}`)}`];
+  const reasons = new Set(group.changes.map((c) => c.reason));
+  const common = reasons.size === 1 ? [...reasons][0] : undefined;
+  if (common !== undefined && !verbose) lines.push(paint("dim", `${INDENT.repeat(3)}${common}`));
+  if (verbose || group.changes.length <= TEXT_ACCOUNTS_LISTED_MAX) {
+    for (const c of group.changes) {
+      const entity = c.after ?? c.before;
+      if (entity?.kind !== "assignment") continue;
+      const reason = verbose ? paint("dim", `  ${c.reason}`) : "";
+      lines.push(
+        `${INDENT.repeat(2)}${paint(style, `${symbol} ${accountLine(plan, entity.accountId)}`)}${reason}`,
+      );
+    }
+  }
+  return lines;
+}
