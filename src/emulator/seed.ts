@@ -803,6 +803,12 @@ const SEED_KEY_OF: Record<string, string> = Object.fromEntries(
 /** The identitystore member names a seed user can carry (for `UpdateUser` and `CreateUser`). */
 export const USER_ATTRIBUTE_MEMBERS: readonly string[] = Object.values(USER_ATTRIBUTES);
 
+/** The member name of a user attribute path's first segment (`name` -> `Name`), case-insensitively. */
+export function userAttributeMember(segment: string): string | undefined {
+  const lower = segment.toLowerCase();
+  return Object.entries(USER_ATTRIBUTES).find(([seedKey]) => seedKey.toLowerCase() === lower)?.[1];
+}
+
 function userAttributesFromSeed(u: SeedUser): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [seedKey, member] of Object.entries(USER_ATTRIBUTES)) {
@@ -834,11 +840,11 @@ function userToSeed(u: UserRec): SeedUser {
   return out as unknown as SeedUser;
 }
 
-const upperFirst = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
+export const upperFirst = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 const lowerFirst = (s: string): string => s.charAt(0).toLowerCase() + s.slice(1);
 
 /** The same JSON value with every object key renamed by `rename`, recursively. */
-function changeKeys(value: unknown, rename: (key: string) => string): unknown {
+export function changeKeys(value: unknown, rename: (key: string) => string): unknown {
   if (Array.isArray(value)) return value.map((v) => changeKeys(v, rename));
   if (value !== null && typeof value === "object") {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [rename(k), changeKeys(v, rename)]));

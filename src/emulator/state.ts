@@ -220,6 +220,8 @@ export class Store {
   readonly assignmentsByPair = new Map<string, SortedMap<AssignmentRec>>();
   /** `principalKey` -> assignments keyed by `pairKey`. */
   readonly assignmentsByPrincipal = new Map<string, SortedMap<AssignmentRec>>();
+  /** Permission set ARN -> number of assignments. */
+  readonly assignmentCountByPermissionSet = new Map<string, number>();
 
   readonly groups = new SortedMap<GroupRec>();
   readonly groupsByName = new Map<string, GroupRec>();
@@ -281,7 +283,12 @@ export class Store {
 
   addAssignment(a: AssignmentRec): void {
     const key = assignmentKey(a);
+    if (this.assignments.has(key)) return;
     this.assignments.set(key, a);
+    this.assignmentCountByPermissionSet.set(
+      a.permissionSetArn,
+      (this.assignmentCountByPermissionSet.get(a.permissionSetArn) ?? 0) + 1,
+    );
     bucket(this.assignmentsByPair, pairKey(a.accountId, a.permissionSetArn)).set(
       principalKey(a.principalType, a.principalId),
       a,
@@ -293,7 +300,10 @@ export class Store {
   }
 
   removeAssignment(a: AssignmentRec): void {
-    this.assignments.delete(assignmentKey(a));
+    if (!this.assignments.delete(assignmentKey(a))) return;
+    const left = (this.assignmentCountByPermissionSet.get(a.permissionSetArn) ?? 1) - 1;
+    if (left > 0) this.assignmentCountByPermissionSet.set(a.permissionSetArn, left);
+    else this.assignmentCountByPermissionSet.delete(a.permissionSetArn);
     unbucket(
       this.assignmentsByPair,
       pairKey(a.accountId, a.permissionSetArn),
