@@ -12,22 +12,24 @@ export function accessSummary(changes: readonly Change[], index: OrgIndex): Acce
     string,
     { type: PrincipalType; name: string; ps: string; gains: string[]; loses: string[] }
   >();
-  for (const c of changes) {
-    const entity = c.action === "create" ? c.after : c.action === "delete" ? c.before : null;
-    if (entity?.kind !== "assignment") continue;
-    const key = `${entity.principalType}\u0000${entity.principalName}\u0000${entity.permissionSet}`;
+  for (const group of groupAssignments(changes)) {
+    const key = `${group.principalType}\u0000${group.principalName}\u0000${group.permissionSet}`;
     let row = rows.get(key);
     if (!row) {
       row = {
-        type: entity.principalType,
-        name: entity.principalName,
-        ps: entity.permissionSet,
+        type: group.principalType,
+        name: group.principalName,
+        ps: group.permissionSet,
         gains: [],
         loses: [],
       };
       rows.set(key, row);
     }
-    (c.action === "create" ? row.gains : row.loses).push(entity.accountId);
+    const accounts = group.action === "create" ? row.gains : row.loses;
+    for (const c of group.changes) {
+      const entity = c.after ?? c.before;
+      if (entity?.kind === "assignment") accounts.push(entity.accountId);
+    }
   }
   const out: AccessDelta[] = [];
   for (const row of rows.values()) {
@@ -53,6 +55,38 @@ export function accessSummary(changes: readonly Change[], index: OrgIndex): Acce
       byCodeUnit(a.principalName, b.principalName) ||
       byCodeUnit(a.permissionSet, b.permissionSet),
   );
+}
+
+/** Assignment changes of one action for one principal and permission set: how large plans stay readable. */
+export interface AssignmentGroup {
+  action: "create" | "delete";
+  principalType: "USER" | "GROUP";
+  principalName: string;
+  permissionSet: string;
+  changes: Change[];
+}
+
+/** Groups assignment creates and deletes by principal and permission set, in a stable order. */
+export function groupAssignments(changes: readonly Change[]): AssignmentGroup[] {
+  const groups = new Map<string, AssignmentGroup>();
+  for (const c of changes) {
+    const entity = c.action === "create" ? c.after : c.action === "delete" ? c.before : null;
+    if (entity?.kind !== "assignment" || (c.action !== "create" && c.action !== "delete")) continue;
+    const key = `${c.action}\u0000${entity.principalType}\u0000${entity.principalName}\u0000${entity.permissionSet}`;
+    let group = groups.get(key);
+    if (!group) {
+      group = {
+        action: c.action,
+        principalType: entity.principalType,
+        principalName: entity.principalName,
+        permissionSet: entity.permissionSet,
+        changes: [],
+      };
+      groups.set(key, group);
+    }
+    group.changes.push(c);
+  }
+  return [...groups.entries()].sort(([a], [b]) => byCodeUnit(a, b)).map(([, g]) => g);
 }
 
 /** "group Platform-Admins gains PlatformAdmin in 14 accounts under Root/Workloads/Prod" (and/or loses). */

@@ -172,38 +172,6 @@ export function changeDetailLines(change: Change, plan: Pick<Plan, "accountNames
   return [];
 }
 
-/** Assignment changes of one action for one principal and permission set: how large plans stay readable. */
-export interface AssignmentGroup {
-  action: "create" | "delete";
-  principalType: "USER" | "GROUP";
-  principalName: string;
-  permissionSet: string;
-  changes: Change[];
-}
-
-/** Groups assignment creates and deletes by principal and permission set, in a stable order. */
-export function groupAssignments(changes: readonly Change[]): AssignmentGroup[] {
-  const groups = new Map<string, AssignmentGroup>();
-  for (const c of changes) {
-    const entity = c.action === "create" ? c.after : c.action === "delete" ? c.before : null;
-    if (entity?.kind !== "assignment" || (c.action !== "create" && c.action !== "delete")) continue;
-    const key = `${c.action}\u0000${entity.principalType}\u0000${entity.principalName}\u0000${entity.permissionSet}`;
-    let group = groups.get(key);
-    if (!group) {
-      group = {
-        action: c.action,
-        principalType: entity.principalType,
-        principalName: entity.principalName,
-        permissionSet: entity.permissionSet,
-        changes: [],
-      };
-      groups.set(key, group);
-    }
-    group.changes.push(c);
-  }
-  return [...groups.entries()].sort(([a], [b]) => byCodeUnit(a, b)).map(([, g]) => g);
-}
-
 /** `group Platform-Admins`, `user alice@example.com`. */
 export function principalLabel(type: "USER" | "GROUP", name: string): string {
   return `${type === "GROUP" ? "group" : "user"} ${name}`;

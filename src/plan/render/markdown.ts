@@ -98,9 +98,10 @@ function titleLine(plan: Plan, title?: string): string {
   const heading = title ?? `IAM Identity Center plan — ${codeSpan(instanceLabel(plan))}`;
   const s = plan.summary;
   if (s.total === 0) return `### ${heading} · ✅ no changes`;
-  const parts = [`🟢 ${s.create} to create`, `🟡 ${s.update} to update`];
-  if (s.replace > 0) parts.push(`🟠 ${s.replace} to replace`);
-  parts.push(`🔴 ${s.delete} to delete`);
+  const n = (x: number): string => x.toLocaleString("en-US");
+  const parts = [`🟢 ${n(s.create)} to create`, `🟡 ${n(s.update)} to update`];
+  if (s.replace > 0) parts.push(`🟠 ${n(s.replace)} to replace`);
+  parts.push(`🔴 ${n(s.delete)} to delete`);
   if (s.provision > 0) parts.push(`🔁 ${count(s.provision, "re-provision")}`);
   return `### ${heading} · ${parts.join(" · ")}`;
 }

@@ -6,9 +6,10 @@ import { count, KIND_NOUNS } from "../words.ts";
 export function headline(plan: Pick<Plan, "summary">): string {
   const s = plan.summary;
   if (s.total === 0) return "No changes: the live state matches the access files.";
-  const parts = [`${s.create} to create`, `${s.update} to update`];
-  if (s.replace > 0) parts.push(`${s.replace} to replace`);
-  parts.push(`${s.delete} to delete`);
+  const n = (x: number): string => x.toLocaleString("en-US");
+  const parts = [`${n(s.create)} to create`, `${n(s.update)} to update`];
+  if (s.replace > 0) parts.push(`${n(s.replace)} to replace`);
+  parts.push(`${n(s.delete)} to delete`);
   if (s.provision > 0) parts.push(count(s.provision, "re-provision"));
   return `Plan: ${parts.join(", ")}.`;
 }

@@ -1,15 +1,13 @@
 import type { Paint, Style } from "../../cli/output.ts";
 import type { Change, Plan } from "../../model/plan.ts";
-import { describeAccessDelta } from "../access.ts";
+import { type AssignmentGroup, describeAccessDelta, groupAssignments } from "../access.ts";
 import { APPLY_ORDER, phaseIndex } from "../order.ts";
 import {
   ACTION_SYMBOL,
-  type AssignmentGroup,
   accountLine,
   changeDetailLines,
   changeHeader,
   type DetailLine,
-  groupAssignments,
   principalLabel,
 } from "./details.ts";
 import { accessIndex, applyCommand, headline, unmanagedSummary } from "./summary.ts";
