@@ -1,5 +1,6 @@
 import type { Writable } from "node:stream";
 import { Command, CommanderError } from "commander";
+import { registerEmulator } from "./cli/emulator.ts";
 import { colourEnabled, painter } from "./cli/output.ts";
 import { registerValidate } from "./cli/validate.ts";
 import { packageVersion } from "./cli/version.ts";
@@ -13,6 +14,7 @@ export function buildProgram(): Command {
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
   registerValidate(program);
+  registerEmulator(program);
   return program;
 }
 

@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import { ConfigError } from "../model/errors.ts";
 import type { PolicyDocument, PolicyStatement } from "./options.ts";
 
 export type Decision = "allow" | "implicit-deny" | "explicit-deny";
@@ -46,12 +47,17 @@ export function compilePolicy(document: unknown): CompiledPolicy {
   };
 }
 
+/** Reads and compiles a policy file; a missing or bad file is a `ConfigError` naming it. */
 export async function readPolicyFile(path: string): Promise<CompiledPolicy> {
-  const text = await readFile(path, "utf8");
   try {
-    return compilePolicy(JSON.parse(text));
+    return compilePolicy(JSON.parse(await readFile(path, "utf8")));
   } catch (error) {
-    throw new Error(`policy ${path}: ${(error as Error).message}`, { cause: error });
+    throw new ConfigError(
+      `cannot use the policy ${path}: ${(error as Error).message}`,
+      [],
+      'Give a JSON IAM policy: {"Statement": [{"Effect": "Allow", "Action": ["sso:*"]}]}.',
+      { cause: error },
+    );
   }
 }
 

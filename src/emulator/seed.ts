@@ -263,6 +263,7 @@ export async function readSeedFile(path: string): Promise<Seed> {
         ),
       ],
       "Check the --seed path and run again.",
+      { cause: error },
     );
   }
   return parseSeed(text, path);
