@@ -1,5 +1,5 @@
 import { type CallContext, epochSeconds, type HandlerTable, obj, req, str } from "./call.ts";
-import { coralMessage, type Violation, validateShape } from "./model.ts";
+import { coralMessage, validateShape } from "./model.ts";
 import { changeKeys, USER_ATTRIBUTE_MEMBERS, upperFirst, userAttributeMember } from "./seed.ts";
 import { quotaExceeded, ServiceError, validation } from "./service-error.ts";
 import {
@@ -117,30 +117,26 @@ function checkReserved(name: string): void {
   }
 }
 
-/** The attributes a user must have in IAM Identity Center, and the model's constraints on all of them. */
+/**
+ * The model's constraints on a user's attributes (as `CreateUser` takes them), then the
+ * attributes IAM Identity Center requires although the model leaves them optional.
+ */
 function checkUserAttributes(ctx: CallContext, attributes: Record<string, unknown>): void {
-  const model = ctx.engine.models.identitystore;
-  const violations: Violation[] = validateShape(model, "CreateUserRequest", {
+  const violations = validateShape(ctx.engine.models.identitystore, "CreateUserRequest", {
     ...attributes,
     IdentityStoreId: ctx.engine.store.instance.identityStoreId,
   });
-  const missing = (path: string): Violation => ({
-    kind: "required",
-    path,
-    value: null,
-    sensitive: false,
-    constraint: "Member must not be null",
-  });
-  for (const member of REQUIRED_USER_MEMBERS) {
-    if (typeof attributes[member] !== "string")
-      violations.push(missing(member.charAt(0).toLowerCase() + member.slice(1)));
-  }
-  const name = (attributes.Name ?? {}) as Record<string, unknown>;
-  for (const member of REQUIRED_NAME_MEMBERS) {
-    if (typeof name[member] !== "string")
-      violations.push(missing(`name.${member.charAt(0).toLowerCase()}${member.slice(1)}`));
-  }
   if (violations.length > 0) throw validation(coralMessage(violations));
+  const name = (attributes.Name ?? {}) as Record<string, unknown>;
+  const missing = [
+    ...REQUIRED_USER_MEMBERS.filter((m) => typeof attributes[m] !== "string"),
+    ...REQUIRED_NAME_MEMBERS.filter((m) => typeof name[m] !== "string").map((m) => `Name.${m}`),
+  ];
+  if (missing.length > 0) {
+    throw validation(
+      `A user in IAM Identity Center needs UserName, DisplayName, Name.GivenName and Name.FamilyName; missing: ${missing.join(", ")}.`,
+    );
+  }
 }
 
 function checkUserNameFree(store: Store, name: string, self: UserRec | null): void {
@@ -243,19 +239,7 @@ export const identityStoreHandlers: HandlerTable = {
   CreateGroup(input, ctx) {
     const store = storeOf(ctx, input);
     const name = str(input, "DisplayName");
-    if (name === undefined) {
-      throw validation(
-        coralMessage([
-          {
-            kind: "required",
-            path: "displayName",
-            value: null,
-            sensitive: false,
-            constraint: "Member must not be null",
-          },
-        ]),
-      );
-    }
+    if (name === undefined) throw validation("A group in IAM Identity Center needs a DisplayName.");
     checkGroupNameFree(store, name, null);
     const max = ctx.engine.config.limits.groupsPerIdentityStore;
     if (store.groups.size >= max)
