@@ -113,12 +113,12 @@ const settings = object(
   {
     region: text(
       PATTERNS.region,
-      LIMITS.identityText,
+      LIMITS.region,
       "The AWS Region of the IAM Identity Center instance, for example us-east-1.",
     ),
     instanceArn: text(
       PATTERNS.instanceArn,
-      LIMITS.identityText,
+      LIMITS.instanceArn,
       "The instance ARN. Optional when the account has one instance.",
     ),
     identitySource: {

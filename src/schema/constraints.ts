@@ -117,6 +117,10 @@ export const LIMITS = {
   ouPath: 1024,
   /** An inline policy file reference. */
   policyPath: 1024,
+  /** sso-admin `InstanceArn`. */
+  instanceArn: 1224,
+  /** Region codes are short (`ap-southeast-2`); this only bounds a hostile value. */
+  region: 64,
 } as const;
 
 /** Per-permission-set quotas. */

@@ -1,5 +1,8 @@
+import type { Diagnostic } from "../model/errors.ts";
 import type { Declarations, Entry, SettingsInput } from "./input.ts";
-import type { ParsedYaml, Segment } from "./yaml.ts";
+import type { SourceDocument } from "./load.ts";
+import { checkShape } from "./shape.ts";
+import { type ParsedYaml, parseYaml, type Segment } from "./yaml.ts";
 
 /** The list-valued top-level keys of an access file, in the order `Declarations` holds them. */
 const LISTS = ["users", "groups", "permissionSets", "assignments"] as const;
@@ -7,7 +10,41 @@ const LISTS = ["users", "groups", "permissionSets", "assignments"] as const;
 /** The key naming each kind of declaration (what must be unique, and what references use). */
 const NAME_KEY = { users: "userName", groups: "name", permissionSets: "name" } as const;
 
-export function emptyDeclarations(): Declarations {
+/**
+ * Parses each document, checks it against the schema, and merges what passed into one set
+ * of declarations (documents in the order given). The diagnostics are the parse and schema
+ * findings; the semantic rules run on the result.
+ */
+export function collectDeclarations(documents: readonly SourceDocument[]): {
+  declarations: Declarations;
+  diagnostics: Diagnostic[];
+} {
+  const diagnostics: Diagnostic[] = [];
+  const declarations = emptyDeclarations();
+  for (const document of documents) {
+    const parsed = parseYaml(document.path, document.text);
+    diagnostics.push(...parsed.diagnostics);
+    if (parsed.value === undefined) continue;
+    if (parsed.value === null) {
+      diagnostics.push({
+        severity: "warning",
+        file: document.path,
+        line: 1,
+        column: 1,
+        code: "empty-file",
+        message:
+          "the file is empty; add settings, users, groups, permissionSets or assignments, or delete it",
+      });
+      continue;
+    }
+    const shape = checkShape(parsed);
+    diagnostics.push(...shape.diagnostics);
+    addDeclarations(declarations, parsed, shape.invalid);
+  }
+  return { declarations, diagnostics };
+}
+
+function emptyDeclarations(): Declarations {
   return {
     settingsBlocks: [],
     settings: [],
@@ -24,7 +61,7 @@ export function emptyDeclarations(): Declarations {
  * an entry containing one is left out of the semantic rules and the `Config`, but its name
  * still counts as declared.
  */
-export function addDeclarations(into: Declarations, parsed: ParsedYaml, invalid: readonly Segment[][]): void {
+function addDeclarations(into: Declarations, parsed: ParsedYaml, invalid: readonly Segment[][]): void {
   const value = parsed.value;
   if (value === null || typeof value !== "object" || Array.isArray(value)) return;
   const record = value as Record<string, unknown>;

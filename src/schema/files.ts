@@ -111,7 +111,7 @@ export async function readAccessFiles(dir: string): Promise<AccessFiles> {
   const documents: SourceDocument[] = [];
   for (const full of paths.sort()) {
     const file = toRelative(realDir, full);
-    const read = await readBounded(realDir, full, MAX_YAML_FILE_BYTES);
+    const read = await readBounded(realDir, full, MAX_YAML_FILE_BYTES, "split it into several files");
     if (read.ok) documents.push({ path: file, text: read.text });
     else diagnostics.push(fileProblem(file, read.code, read.message));
   }
@@ -129,7 +129,7 @@ export async function readAccessFiles(dir: string): Promise<AccessFiles> {
 /** Reads inline policy files below `realDir` (paths already normalised and relative to it). */
 export function policyFileReader(realDir: string): PolicyFileReader {
   return async (path) => {
-    const read = await readBounded(realDir, join(realDir, path), MAX_POLICY_FILE_BYTES);
+    const read = await readBounded(realDir, join(realDir, path), MAX_POLICY_FILE_BYTES, "shorten it");
     return read.ok ? { ok: true, text: read.text } : { ok: false, message: read.message };
   };
 }
@@ -137,7 +137,7 @@ export function policyFileReader(realDir: string): PolicyFileReader {
 type Read = { ok: true; text: string } | { ok: false; code: string; message: string };
 
 /** Reads a regular file inside `realDir`, refusing symlink escapes, oversized files and non-UTF-8 text. */
-async function readBounded(realDir: string, full: string, maxBytes: number): Promise<Read> {
+async function readBounded(realDir: string, full: string, maxBytes: number, advice: string): Promise<Read> {
   let target: string;
   try {
     target = await realpath(full);
@@ -161,7 +161,7 @@ async function readBounded(realDir: string, full: string, maxBytes: number): Pro
       return {
         ok: false,
         code: "file-too-large",
-        message: `the file is ${formatBytes(info.size)}; the limit is ${formatBytes(maxBytes)}: split it into several files`,
+        message: `the file is ${bytes(info.size)}; the limit is ${formatBytes(maxBytes)} (${bytes(maxBytes)}): ${advice}`,
       };
     }
     const buffer = Buffer.alloc(info.size);
@@ -192,5 +192,10 @@ function reason(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-const formatBytes = (n: number): string =>
-  n >= 1024 * 1024 ? `${(n / (1024 * 1024)).toFixed(1)} MiB` : `${Math.ceil(n / 1024)} KiB`;
+const KIB = 1024;
+const MIB = KIB * KIB;
+
+/** A limit in binary units; the limits are whole KiB or MiB. */
+const formatBytes = (n: number): string => (n >= MIB ? `${n / MIB} MiB` : `${n / KIB} KiB`);
+
+const bytes = (n: number): string => `${n.toLocaleString("en-US")} bytes`;

@@ -2,14 +2,13 @@ import { resolve } from "node:path";
 import { byCodeUnit } from "../model/canonical.ts";
 import type { Config } from "../model/config.ts";
 import { ConfigError, type Diagnostic } from "../model/errors.ts";
-import { addDeclarations, emptyDeclarations } from "./declarations.ts";
+import { collectDeclarations } from "./declarations.ts";
 import { policyFileReader, readAccessFiles } from "./files.ts";
 import { type Declarations, type Entry, type PermissionSetInput, where } from "./input.ts";
 import { jsonSyntaxError } from "./json-syntax.ts";
 import { type LoadedPolicy, normalise } from "./normalise.ts";
 import { checkPolicyDocument, resolvePolicyPath } from "./policy.ts";
 import { checkRules } from "./rules.ts";
-import { checkShape } from "./shape.ts";
 import { parseYaml } from "./yaml.ts";
 
 /** One access file's text, by its path relative to the access directory (`/`-separated). */
@@ -19,6 +18,14 @@ export interface SourceDocument {
 }
 
 export type PolicyFileResult = { ok: true; text: string } | { ok: false; message: string };
+
+/** A policy reader over in-memory files (keyed by path relative to the access directory). */
+export function memoryPolicyReader(files: Readonly<Record<string, string>>): PolicyFileReader {
+  return async (path) =>
+    Object.hasOwn(files, path)
+      ? { ok: true, text: files[path] as string }
+      : { ok: false, message: "no such file" };
+}
 
 /**
  * Reads an inline policy file. `path` is relative to the access directory, normalised, and
@@ -87,29 +94,8 @@ export async function loadDocuments(
   documents: SourceDocument[],
   options: LoadDocumentsOptions,
 ): Promise<LoadResult> {
-  const diagnostics: Diagnostic[] = [];
-  const declarations = emptyDeclarations();
   const sortedDocuments = [...documents].sort((a, b) => byCodeUnit(a.path, b.path));
-  for (const document of sortedDocuments) {
-    const parsed = parseYaml(document.path, document.text);
-    diagnostics.push(...parsed.diagnostics);
-    if (parsed.value === undefined) continue;
-    if (parsed.value === null) {
-      diagnostics.push({
-        severity: "warning",
-        file: document.path,
-        line: 1,
-        column: 1,
-        code: "empty-file",
-        message:
-          "the file is empty; add settings, users, groups, permissionSets or assignments, or delete it",
-      });
-      continue;
-    }
-    const shape = checkShape(parsed);
-    diagnostics.push(...shape.diagnostics);
-    addDeclarations(declarations, parsed, shape.invalid);
-  }
+  const { declarations, diagnostics } = collectDeclarations(sortedDocuments);
   diagnostics.push(...checkRules(declarations, { now: options.now }));
   const policies = await loadPolicies(declarations, options.readPolicyFile);
   diagnostics.push(...policies.diagnostics);

@@ -262,19 +262,6 @@ export const assignmentReferences: Rule = (d) => {
     for (const former of ps.data.previously ?? []) renamedTo.set(former, ps.data.name);
   const source = identitySourceOf(d);
   for (const entry of d.assignments) {
-    for (const [i, name] of entry.data.permissionSets.entries()) {
-      if (d.declared.permissionSets.has(name)) continue;
-      const renamed = renamedTo.get(name);
-      out.push(
-        error(
-          where(entry, "permissionSets", i),
-          "unknown-permission-set",
-          renamed
-            ? `permission set "${name}" was renamed to "${renamed}" (see its previously list); use "${renamed}"`
-            : `permission set "${name}" is not declared${didYouMean(name, d.declared.permissionSets)}; declare it under permissionSets or mark it external: true`,
-        ),
-      );
-    }
     const { group, user } = entry.data.principal;
     if (group !== undefined && !d.declared.groups.has(group)) {
       out.push(
@@ -291,6 +278,19 @@ export const assignmentReferences: Rule = (d) => {
           where(entry, "principal", "user"),
           "unknown-user",
           `user "${user}" is not declared${didYouMean(user, d.declared.users)}; declare it under users`,
+        ),
+      );
+    }
+    for (const [i, name] of entry.data.permissionSets.entries()) {
+      if (d.declared.permissionSets.has(name)) continue;
+      const renamed = renamedTo.get(name);
+      out.push(
+        error(
+          where(entry, "permissionSets", i),
+          "unknown-permission-set",
+          renamed
+            ? `permission set "${name}" was renamed to "${renamed}" (see its previously list); use "${renamed}"`
+            : `permission set "${name}" is not declared${didYouMean(name, d.declared.permissionSets)}; declare it under permissionSets or mark it external: true`,
         ),
       );
     }

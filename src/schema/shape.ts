@@ -1,4 +1,4 @@
-import { Ajv2020, type ErrorObject } from "ajv/dist/2020.js";
+import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
 import type { Diagnostic } from "../model/errors.ts";
 import { ACCESS_FILE_SCHEMA } from "./access-schema.ts";
 import { PATTERNS } from "./constraints.ts";
@@ -6,15 +6,23 @@ import { didYouMean, nearest } from "./suggest.ts";
 import { codePoint, show } from "./text.ts";
 import type { ParsedYaml, Segment } from "./yaml.ts";
 
-/** The schema validator, compiled once per process. */
-const validateFile = new Ajv2020({
-  allErrors: true,
-  // `verbose` puts the failing value and its schema on each error: messages quote both.
-  verbose: true,
-  strict: true,
-  // `inlinePolicy` is a path or a mapping.
-  allowUnionTypes: true,
-}).compile(ACCESS_FILE_SCHEMA);
+let compiled: ValidateFunction | undefined;
+
+/**
+ * The schema validator, compiled on first use (compiling takes a noticeable fraction of a
+ * second, which commands that never load access files should not pay) and kept for the process.
+ */
+function validator(): ValidateFunction {
+  compiled ??= new Ajv2020({
+    allErrors: true,
+    // `verbose` puts the failing value and its schema on each error: messages quote both.
+    verbose: true,
+    strict: true,
+    // `inlinePolicy` is a path or a mapping.
+    allowUnionTypes: true,
+  }).compile(ACCESS_FILE_SCHEMA);
+  return compiled;
+}
 
 /** What schema validation of one file found. */
 export interface ShapeResult {
@@ -28,6 +36,7 @@ export interface ShapeResult {
  * sentence at the line and column of the offending key or value.
  */
 export function checkShape(parsed: ParsedYaml): ShapeResult {
+  const validateFile = validator();
   if (validateFile(parsed.value)) return { diagnostics: [], invalid: [] };
   const errors = validateFile.errors ?? [];
   const suggested = new Set<string>();
