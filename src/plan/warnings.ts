@@ -7,6 +7,7 @@ import type { KeptChange } from "./changes.ts";
 import { describeAccounts, type OrgIndex } from "./org.ts";
 import { grantsFullAccess, ROLE_MANAGED_POLICY_DEFAULT_QUOTA } from "./policies.ts";
 import type { ExcludedAccount } from "./resolve.ts";
+import { count } from "./words.ts";
 
 /** Suspended, closed or pending accounts a rule targets: one warning per account. */
 export function inactiveAccountWarnings(excluded: readonly ExcludedAccount[]): PlanWarning[] {
@@ -69,16 +70,28 @@ export function directUserWarnings(changes: readonly Change[], index: OrgIndex):
   }));
 }
 
-/** Changes left out because a protected object is involved. */
+/** How many kept addresses a protection warning names before it says "+N more". */
+const KEPT_ADDRESSES_SHOWN = 3;
+
+/** Changes left out because a protected object is involved: one warning per protected object. */
 export function protectedWarnings(kept: readonly KeptChange[]): PlanWarning[] {
-  return kept.map((k) => ({
-    code: "protected",
-    address: k.address,
-    message:
-      k.address === k.protectedBy
-        ? `kept ${k.address}: it is protected (the ${k.action} was left out)`
-        : `kept ${k.address}: ${k.protectedBy} is protected (the ${k.action} was left out)`,
-  }));
+  const byShield = new Map<string, KeptChange[]>();
+  for (const k of kept) byShield.set(k.protectedBy, [...(byShield.get(k.protectedBy) ?? []), k]);
+  return [...byShield].map(([shield, changes]) => {
+    const own = changes.length === 1 && changes[0]?.address === shield;
+    const listed = changes.slice(0, KEPT_ADDRESSES_SHOWN).map((k) => `${k.address} (${k.action})`);
+    const more = changes.length - listed.length;
+    const what = own
+      ? `${shield} (${changes[0]?.action})`
+      : `${listed.join(", ")}${more > 0 ? ` +${more} more` : ""}`;
+    return {
+      code: "protected" as const,
+      ...(shield.includes("/") ? { address: shield } : {}),
+      message: own
+        ? `kept ${shield}: it is protected, so the ${changes[0]?.action} was left out`
+        : `kept ${count(changes.length, "change")} because ${shield} is protected: ${what}`,
+    };
+  });
 }
 
 /** Assignments of deleted principals on managed permission sets, one warning per principal and set. */

@@ -36,6 +36,8 @@ interface Expected {
   expiring?: string[];
   /** Substrings expected in the reason of the change at an address. */
   reasons?: Record<string, string>;
+  /** Substrings expected in the warning messages, in warning order. */
+  warningMessages?: string[];
   /** Provision targets by address. */
   provision?: Record<string, unknown>;
 }
@@ -529,6 +531,11 @@ const rows: Row[] = [
     expected: {
       changes: [`delete ${assignmentAddr(DEV_1, "ReadOnly", "Devs")}`],
       warnings: ["protected", "protected", "protected"],
+      warningMessages: [
+        "kept 1 change because account 444444444444 is protected: assignment/444444444444/ReadOnly/GROUP/Devs (delete)",
+        "kept 1 change because group/BreakGlass is protected: assignment/111111111111/ReadOnly/GROUP/BreakGlass (delete)",
+        "kept permission-set/Core: it is protected, so the update was left out",
+      ],
       unmanaged: ["group/BreakGlass"],
     },
   },
@@ -660,6 +667,9 @@ describe("buildPlan", () => {
     if (x.violations) expect(plan.safety.violations.map((v) => v.rule)).toEqual(x.violations);
     if (x.ok !== undefined) expect(plan.safety.ok).toBe(x.ok);
     if (x.warnings) expect(plan.warnings.map((w) => w.code)).toEqual(x.warnings);
+    x.warningMessages?.forEach((text, i) => {
+      expect(plan.warnings[i]?.message).toContain(text);
+    });
     if (x.unmanaged) expect(plan.unmanaged).toEqual(x.unmanaged);
     if (x.expiring) expect(plan.expiring.map((a) => a.address)).toEqual(x.expiring);
     for (const [address, text] of Object.entries(x.reasons ?? {})) {
