@@ -9,6 +9,7 @@ import type { Config, IgnoreRule } from "../model/config.ts";
 import { ConfigError } from "../model/errors.ts";
 import type { Live } from "../model/live.ts";
 import type { Address, AssignmentEntity, Entity, PermissionSetEntity } from "../model/state.ts";
+import { compileOwnershipRegex } from "../schema/regex-guard.ts";
 import type { ResolveResult } from "./resolve.ts";
 
 /**
@@ -182,7 +183,7 @@ function ignores(rule: IgnoreRule, a: AssignmentEntity): boolean {
 function compilePattern(config: Config, key: "groups" | "users", source: string | null): RegExp | null {
   if (source === null) return null;
   try {
-    return new RegExp(source);
+    return compileOwnershipRegex(source);
   } catch (error) {
     const at = config.settings.source ?? { file: config.files[0] ?? "", line: 0, column: 0 };
     throw new ConfigError(`settings.ownership.${key} is not a valid regular expression`, [
