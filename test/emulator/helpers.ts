@@ -69,3 +69,25 @@ export async function until(check: () => Promise<boolean> | boolean, timeoutMs =
     await sleep(5);
   }
 }
+
+/** The ARN of a permission set, the id of a group or user, by name, from the emulator's state. */
+export function ids(emu: RunningEmulator): {
+  ps(name: string): string;
+  group(name: string): string;
+  user(name: string): string;
+} {
+  const state = emu.state();
+  const find = (list: { key: string; id: string }[], name: string): string => {
+    const hit = list.find((x) => x.key === name);
+    if (!hit) throw new Error(`no ${name} in the emulator state`);
+    return hit.id;
+  };
+  const permissionSets = (state.permissionSets ?? []).map((p) => ({ key: p.name, id: p.arn ?? "" }));
+  const groups = (state.groups ?? []).map((g) => ({ key: g.name, id: g.id ?? "" }));
+  const users = (state.users ?? []).map((u) => ({ key: u.userName, id: u.id ?? "" }));
+  return {
+    ps: (name) => find(permissionSets, name),
+    group: (name) => find(groups, name),
+    user: (name) => find(users, name),
+  };
+}
