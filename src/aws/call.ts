@@ -124,24 +124,25 @@ export interface Page<T> {
 }
 
 /**
- * Reads every page of a list call. A missing list is an empty page; a missing, null or empty
- * token ends the listing; a token seen before is a page loop and an error (never a partial
- * list presented as complete).
+ * The pages of a list call, one call each, in order; `last` marks the final one. A missing
+ * list is an empty page; a missing, null or empty token ends the listing; a token seen before
+ * is a page loop and an error (never a partial list presented as complete). Stopping early
+ * and resuming later is fine: the cursor holds the next token.
  */
-export async function readAll<T>(
+export async function* pages<T>(
   ctx: AwsContext,
   site: CallSite,
   page: (token: string | undefined) => Promise<Page<T>>,
-): Promise<T[]> {
-  const items: T[] = [];
+): AsyncGenerator<{ items: readonly T[]; last: boolean }, void, undefined> {
   const seen = new Set<string>();
   let token: string | undefined;
   for (;;) {
     const current = token;
     const result = await call(ctx, site, () => page(current));
-    items.push(...(result.items ?? []));
-    if (result.next === undefined || result.next === null || result.next === "") return items;
-    if (seen.has(result.next)) {
+    const next = result.next ?? "";
+    yield { items: result.items ?? [], last: next === "" };
+    if (next === "") return;
+    if (seen.has(next)) {
       throw new AwsError({
         operation: site.operation,
         address: site.address,
@@ -150,7 +151,18 @@ export async function readAll<T>(
           "AWS's paging went round in a loop, so the list cannot be read completely. Run again; if it persists, report it.",
       });
     }
-    seen.add(result.next);
-    token = result.next;
+    seen.add(next);
+    token = next;
   }
+}
+
+/** Every item of a list call, all pages (see `pages`). */
+export async function readAll<T>(
+  ctx: AwsContext,
+  site: CallSite,
+  page: (token: string | undefined) => Promise<Page<T>>,
+): Promise<T[]> {
+  const items: T[] = [];
+  for await (const p of pages(ctx, site, page)) items.push(...p.items);
+  return items;
 }

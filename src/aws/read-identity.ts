@@ -12,12 +12,17 @@ import {
 } from "@aws-sdk/client-identitystore";
 import { groupAddress, userAddress } from "../model/address.ts";
 import { AwsError } from "../model/errors.ts";
-import { type CallSite, call, type Page, readAll } from "./call.ts";
+import { type CallSite, call, type Page, pages, readAll } from "./call.ts";
 import type { AwsContext } from "./clients.ts";
 import { groupName, required, userName } from "./normalise.ts";
 
 /** identitystore and sso-admin list calls take at most 100 items a page. */
 export const PAGE_SIZE = 100;
+
+/** Calls to look one principal up by name: Get*Id, then Describe*. */
+const LOOKUP_CALLS = 2;
+
+type PageCursor<T> = ReturnType<typeof pages<T>>;
 
 const storeSite = (operation: string, address: string | null): CallSite => ({
   service: "identitystore",
@@ -158,41 +163,50 @@ export class PrincipalIndex<T> {
     this.#idByName.set(this.#kind.nameOf(item), id);
   }
 
-  /** Lists every principal of the store, from `token` on (pages already read stay read). */
-  async listAll(token?: string): Promise<void> {
+  #cursor(): PageCursor<T> {
     const { list } = this.#kind;
-    let first = true;
-    const items = await readAll(this.#ctx, storeSite(list.operation, "identity store"), (next) => {
-      const page = list.page(this.#ctx, this.#storeId, first ? token : next);
-      first = false;
-      return page;
-    });
-    for (const item of items) this.#add(item);
+    return pages(this.#ctx, storeSite(list.operation, "identity store"), (token) =>
+      list.page(this.#ctx, this.#storeId, token),
+    );
+  }
+
+  /** Reads the rest of a listing; the store is then complete. */
+  async #drain(cursor: PageCursor<T>): Promise<void> {
+    for await (const page of cursor) for (const item of page.items) this.#add(item);
     this.#complete = true;
   }
 
+  /** Lists every principal of the store. */
+  listAll(): Promise<void> {
+    return this.#drain(this.#cursor());
+  }
+
   /**
-   * Finds the named principals with the fewest calls. One page of the listing first: a store
-   * of up to 100 is then complete in one call. Otherwise each name still missing costs a
-   * Get*Id and a Describe* (2 calls, whatever the store's size) instead of listing every
-   * page. When Get*Id is not available (`UnknownOperationException`: an Active Directory
-   * identity source), the listing goes on from where it stopped.
+   * Finds the named principals with few calls, not knowing the store's size. Listing costs a
+   * call per 100 principals; looking one up costs two (Get*Id, then Describe*) whatever the
+   * size. So: list page by page (a store of up to 100 is complete after one call) until the
+   * lookups of the names still missing cost no more than the pages already read, then look
+   * them up. Never more than about twice the cheaper of the two, plus one page. When Get*Id
+   * is not available (`UnknownOperationException`: an Active Directory identity source), the
+   * listing goes on from where it stopped.
    */
   async findByNames(names: readonly string[]): Promise<void> {
-    const first = await call(this.#ctx, storeSite(this.#kind.list.operation, "identity store"), () =>
-      this.#kind.list.page(this.#ctx, this.#storeId, undefined),
-    );
-    for (const item of first.items ?? []) this.#add(item);
-    if (!first.next) {
-      this.#complete = true;
+    const cursor = this.#cursor();
+    for (let pagesRead = 1; ; pagesRead++) {
+      const next = await cursor.next();
+      if (next.done) break;
+      for (const item of next.value.items) this.#add(item);
+      if (next.value.last) break;
+      const missing = names.filter((n) => this.byName(n) === undefined);
+      if (LOOKUP_CALLS * missing.length > pagesRead) continue;
+      const results = await Promise.allSettled(missing.map((name) => this.#lookUp(name)));
+      const failures = results.flatMap((r) => (r.status === "rejected" ? [r.reason as unknown] : []));
+      const fatal = failures.find((e) => !isCode(e, "UnknownOperationException"));
+      if (fatal !== undefined) throw fatal;
+      if (failures.length > 0) await this.#drain(cursor);
       return;
     }
-    const missing = names.filter((n) => this.byName(n) === undefined);
-    const results = await Promise.allSettled(missing.map((name) => this.#lookUp(name)));
-    const failures = results.flatMap((r) => (r.status === "rejected" ? [r.reason as unknown] : []));
-    const fatal = failures.find((e) => !isCode(e, "UnknownOperationException"));
-    if (fatal !== undefined) throw fatal;
-    if (failures.length > 0) await this.listAll(first.next);
+    this.#complete = true;
   }
 
   async #lookUp(name: string): Promise<void> {

@@ -361,8 +361,11 @@ async function readAssignments(
   const details = await detailsRead;
   const scanned = details.map(([entry]) => entry);
   const pairs = details.reduce((n, [, d]) => n + d.provisioning.accounts.length, 0);
-  const perPairCost = pairs + always.length;
-  const perPrincipalCost = allTargets.length;
+  // The probe's call is spent already; it counts for whichever strategy reuses its rows.
+  const probed = probeTarget === null ? 0 : 1;
+  const probeInAlways = probeTarget !== null && always.includes(probeTarget) ? 1 : 0;
+  const perPairCost = pairs + always.length - probeInAlways;
+  const perPrincipalCost = allTargets.length - probed;
   if (perPrincipalCost <= perPairCost) {
     const rows = await readPrincipals(allTargets);
     return {
