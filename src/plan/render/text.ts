@@ -81,7 +81,7 @@ export function renderText(plan: Plan, options: TextOptions): string {
     out.push("");
   }
   if (plan.unmanaged.length > 0) {
-    out.push(paint("dim", unmanagedSummary(plan, verbose ? "" : " (--verbose lists them)")));
+    out.push(paint("dim", unmanagedSummary(plan, verbose ? "" : "; --verbose lists them")));
     if (verbose) for (const a of plan.unmanaged) out.push(paint("dim", `${INDENT}${a}`));
     out.push("");
   }
