@@ -68,7 +68,7 @@ export function buildPlan(input: BuildPlanInput): Plan {
     ...adminPolicyWarnings(changes),
     ...directUserWarnings(changes, index),
     ...protectedWarnings(entityChanges.kept),
-    ...orphanWarnings(live, resolved.desired, index),
+    ...orphanWarnings(live, changes, resolved.desired, index),
     ...policyCountWarnings(resolved.desired),
     ...idpGroupWarnings(live, resolved.desired),
     ...coverageWarnings(entityChanges.outsideCoverage),

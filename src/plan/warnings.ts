@@ -94,11 +94,22 @@ export function protectedWarnings(kept: readonly KeptChange[]): PlanWarning[] {
   });
 }
 
-/** Assignments of deleted principals on managed permission sets, one warning per principal and set. */
-export function orphanWarnings(live: Live, desired: State, index: OrgIndex): PlanWarning[] {
+/**
+ * Assignments of deleted principals on managed permission sets, one warning per principal and set.
+ * On a permission set this plan deletes they matter more: AWS refuses the delete until they are gone.
+ */
+export function orphanWarnings(
+  live: Live,
+  changes: readonly Change[],
+  desired: State,
+  index: OrgIndex,
+): PlanWarning[] {
+  const deleted = new Set<string>();
+  for (const c of changes)
+    if (c.action === "delete" && c.before?.kind === "permissionSet") deleted.add(c.before.name);
   const groups = new Map<string, { ps: string; type: string; id: string; accounts: string[] }>();
   for (const o of live.orphans) {
-    if (!desired.has(permissionSetAddress(o.permissionSet))) continue;
+    if (!deleted.has(o.permissionSet) && !desired.has(permissionSetAddress(o.permissionSet))) continue;
     const key = `${o.permissionSet}\u0000${o.principalType}\u0000${o.principalId}`;
     const entry = groups.get(key) ?? {
       ps: o.permissionSet,
@@ -109,11 +120,14 @@ export function orphanWarnings(live: Live, desired: State, index: OrgIndex): Pla
     entry.accounts.push(o.accountId);
     groups.set(key, entry);
   }
-  return [...groups.values()].map(({ ps, type, id, accounts }) => ({
-    code: "orphan-assignments",
-    address: permissionSetAddress(ps),
-    message: `${accounts.length} assignment${accounts.length === 1 ? "" : "s"} of ${ps} (${describeAccounts(index, accounts.sort(byCodeUnit))}) belong to a ${type.toLowerCase()} that no longer exists (id ${id}): remove them with aws sso-admin delete-account-assignment or in the console.`,
-  }));
+  return [...groups.values()].map(({ ps, type, id, accounts }) => {
+    const blocking = deleted.has(ps) ? `, and AWS refuses to delete ${ps} while they exist` : "";
+    return {
+      code: "orphan-assignments",
+      address: permissionSetAddress(ps),
+      message: `${count(accounts.length, "assignment")} of ${ps} (${describeAccounts(index, accounts.sort(byCodeUnit))}) belong${accounts.length === 1 ? "s" : ""} to a ${type.toLowerCase()} that no longer exists (id ${id})${blocking}: remove them with aws sso-admin delete-account-assignment or in the console.`,
+    };
+  });
 }
 
 /** Permission sets with more policies than an IAM role takes by default. */

@@ -590,6 +590,22 @@ const rows: Row[] = [
     },
   },
   {
+    name: "orphans on a permission set being deleted are reported as blocking its delete",
+    config: config(),
+    live: live([e.permissionSet("Retired")], {
+      orphans: [
+        { accountId: DEV_1, permissionSet: "Retired", principalType: "GROUP", principalId: "gone-1" },
+      ],
+    }),
+    expected: {
+      changes: ["delete permission-set/Retired"],
+      warnings: ["orphan-assignments"],
+      warningMessages: [
+        "1 assignment of Retired (dev-1) belongs to a group that no longer exists (id gone-1), and AWS refuses to delete Retired while they exist",
+      ],
+    },
+  },
+  {
     name: "lockout: the last administrator assignment in the management account",
     config: config({ groups: [decl.group("Admins")], permissionSets: [platformAdmin] }),
     live: live([
