@@ -180,32 +180,55 @@ class Semaphore {
  * One pacing bucket: the generic cell rate algorithm. `tat` is the theoretical arrival time
  * of the next call; a call may leave at `tat - (burst - 1) * interval`. In any window of t ms,
  * at most `burst + t / interval` calls leave.
+ *
+ * Departures are released one by one, in order, by a single pump that looks at the clock when
+ * it releases: a timer that fires late (a busy event loop, a GC pause) delays calls but never
+ * lets the ones that were due leave together.
  */
 class Bucket {
   readonly intervalMs: number;
   readonly #burst: number;
   readonly #slots: Semaphore;
+  readonly #clock: Clock;
+  readonly #waiting: (() => void)[] = [];
   #tat = Number.NEGATIVE_INFINITY;
+  #pumping = false;
 
-  constructor(ratePerSecond: number, burst: number, maxInFlight: number) {
+  constructor(clock: Clock, ratePerSecond: number, burst: number, maxInFlight: number) {
+    this.#clock = clock;
     this.intervalMs = MS_PER_SECOND / ratePerSecond;
     this.#burst = burst;
     this.#slots = new Semaphore(maxInFlight);
   }
 
-  /** Reserves the next departure time, at or after `now`. Synchronous, so reservations never race. */
-  #reserve(now: number): number {
-    const at = Math.max(now, this.#tat - (this.#burst - 1) * this.intervalMs);
-    this.#tat = Math.max(this.#tat, at) + this.intervalMs;
-    return at;
+  async #pump(): Promise<void> {
+    this.#pumping = true;
+    try {
+      for (let next = this.#waiting.shift(); next !== undefined; next = this.#waiting.shift()) {
+        const earliest = this.#tat - (this.#burst - 1) * this.intervalMs;
+        let now = this.#clock.now();
+        while (now < earliest) {
+          await this.#clock.sleep(earliest - now);
+          now = this.#clock.now();
+        }
+        this.#tat = Math.max(this.#tat, now) + this.intervalMs;
+        next();
+      }
+    } finally {
+      this.#pumping = false;
+    }
   }
 
-  async run<T>(clock: Clock, fn: () => Promise<T>): Promise<T> {
+  #departure(): Promise<void> {
+    const turn = new Promise<void>((resolve) => this.#waiting.push(resolve));
+    if (!this.#pumping) void this.#pump();
+    return turn;
+  }
+
+  async run<T>(fn: () => Promise<T>): Promise<T> {
     await this.#slots.acquire();
     try {
-      const now = clock.now();
-      const at = this.#reserve(now);
-      if (at > now) await clock.sleep(at - now);
+      await this.#departure();
       return await fn();
     } finally {
       this.#slots.release();
@@ -253,7 +276,12 @@ export class RateLimiter {
     const key = service === "identitystore" ? statsKey(service, operation) : service;
     let bucket = this.#buckets.get(key);
     if (!bucket) {
-      bucket = new Bucket(this.ratePerSecond(service), this.options.burst, this.options.maxInFlight);
+      bucket = new Bucket(
+        this.#clock,
+        this.ratePerSecond(service),
+        this.options.burst,
+        this.options.maxInFlight,
+      );
       this.#buckets.set(key, bucket);
     }
     return bucket;
@@ -262,7 +290,7 @@ export class RateLimiter {
   /** Runs one API call (one HTTP attempt) in its bucket's pace, counting it and any throttling. */
   async schedule<T>(service: ServiceName, operation: string, fn: () => Promise<T>): Promise<T> {
     const key = statsKey(service, operation);
-    return this.#bucket(service, operation).run(this.#clock, async () => {
+    return this.#bucket(service, operation).run(async () => {
       this.counter.call(key);
       try {
         return await fn();

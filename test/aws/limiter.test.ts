@@ -118,6 +118,43 @@ describe("RateLimiter pacing", () => {
   });
 });
 
+/** A clock whose timers fire late by a random amount, like a busy event loop. */
+class LateClock extends VirtualClock {
+  readonly #lateness: () => number;
+
+  constructor(lateness: () => number) {
+    super();
+    this.#lateness = lateness;
+  }
+
+  override sleep(ms: number): Promise<void> {
+    return super.sleep(ms + this.#lateness());
+  }
+}
+
+describe("RateLimiter under late timers", () => {
+  it("never lets calls that were due leave together", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 0, max: 200 }), { minLength: 1, maxLength: 50 }),
+        async (lags) => {
+          let i = 0;
+          const clock = new LateClock(() => lags[i++ % lags.length] ?? 0);
+          const limiter = new RateLimiter({ headroom: 1, ssoAdminRate: 20 }, clock);
+          const run = await burst(limiter, clock, [
+            { service: "sso-admin", operation: "Op", count: 60, latencyMs: 5 },
+          ]);
+          const sorted = [...run.departures].sort((a, b) => a - b);
+          for (let k = 1; k < sorted.length; k++) {
+            expect((sorted[k] ?? 0) - (sorted[k - 1] ?? 0)).toBeGreaterThanOrEqual(MS_PER_SECOND / 20);
+          }
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+});
+
 describe("RateLimiter buckets", () => {
   it("shares one bucket across sso-admin operations", async () => {
     const clock = new VirtualClock();
