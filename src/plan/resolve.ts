@@ -137,7 +137,7 @@ export function resolveDesired(config: Config, org: OrgSnapshot, options: Resolv
 
   const nowMs = options.now.getTime();
   const horizonMs = nowMs + (options.expiringWithinDays ?? DEFAULT_EXPIRING_WITHIN_DAYS) * MS_PER_DAY;
-  const live = new Map<Address, Resolution>();
+  const granted = new Map<Address, Resolution>();
   const expiredBy = new Map<Address, ExpiringAccess>();
   const excluded: ExcludedAccount[] = [];
 
@@ -165,9 +165,9 @@ export function resolveDesired(config: Config, org: OrgSnapshot, options: Resolv
     });
 
     const targets = matchTargets(rule, index, options.callerIsManagementAccount, report, excluded);
-    const expired = rule.expires !== null && Date.parse(rule.expires) <= nowMs;
+    const expiresMs = rule.expires === null ? null : Date.parse(rule.expires);
     for (const [accountId, match] of targets) {
-      for (const permissionSet of rule.permissionSets) {
+      for (const permissionSet of new Set(rule.permissionSets)) {
         const entity: AssignmentEntity = {
           kind: "assignment",
           accountId,
@@ -176,10 +176,10 @@ export function resolveDesired(config: Config, org: OrgSnapshot, options: Resolv
           principalName: principal.name,
         };
         const address = assignmentAddress(entity);
-        if (expired) {
+        if (rule.expires !== null && expiresMs !== null && expiresMs <= nowMs) {
           const previous = expiredBy.get(address);
-          if (!previous || Date.parse(previous.expires) < Date.parse(rule.expires as string)) {
-            expiredBy.set(address, { address, expires: rule.expires as string, rule: rule.id });
+          if (!previous || Date.parse(previous.expires) < expiresMs) {
+            expiredBy.set(address, { address, expires: rule.expires, rule: rule.id });
           }
           continue;
         }
@@ -191,16 +191,16 @@ export function resolveDesired(config: Config, org: OrgSnapshot, options: Resolv
           expires: rule.expires,
           reason: rule.reason,
         };
-        const existing = live.get(address);
+        const existing = granted.get(address);
         if (existing) existing.provenance.push(provenance);
-        else live.set(address, { entity, provenance: [provenance] });
+        else granted.set(address, { entity, provenance: [provenance] });
       }
     }
   }
 
   const provenance = new Map<Address, Provenance[]>();
   const expiring: ExpiringAccess[] = [];
-  for (const [address, { entity, provenance: rules }] of live) {
+  for (const [address, { entity, provenance: rules }] of granted) {
     rules.sort((a, b) => byCodeUnit(a.rule, b.rule));
     desired.set(address, entity);
     provenance.set(address, rules);
@@ -210,7 +210,7 @@ export function resolveDesired(config: Config, org: OrgSnapshot, options: Resolv
       expiring.push({ address, expires: until, rule });
     }
   }
-  const expired = [...expiredBy.values()].filter((e) => !live.has(e.address));
+  const expired = [...expiredBy.values()].filter((e) => !granted.has(e.address));
 
   excluded.sort((a, b) => byCodeUnit(a.accountId, b.accountId) || byCodeUnit(a.rule, b.rule));
   const protectedAccounts = resolveProtectedAccounts(config, index, diagnostics);
