@@ -65,11 +65,11 @@ function addDeclarations(into: Declarations, parsed: ParsedYaml, invalid: readon
   const value = parsed.value;
   if (value === null || typeof value !== "object" || Array.isArray(value)) return;
   const record = value as Record<string, unknown>;
-  const spoils = (path: Segment[]) =>
-    invalid.some(
-      (p) =>
-        p.length === 0 || (p[0] === path[0] && (p.length === 1 || path.length === 1 || p[1] === path[1])),
-    );
+  // Indexed, so that a file with thousands of bad entries is not checked in quadratic time.
+  const spoiledLists = new Set(invalid.filter((p) => p.length <= 1).map((p) => String(p[0] ?? "")));
+  const spoiledItems = new Set(invalid.filter((p) => p.length >= 2).map((p) => `${p[0]}/${p[1]}`));
+  const spoils = (key: string, index: number) =>
+    spoiledLists.has("") || spoiledLists.has(key) || spoiledItems.has(`${key}/${index}`);
 
   if ("settings" in record) {
     const entry: Entry<unknown> = { data: record.settings, source: parsed, path: ["settings"], index: 0 };
@@ -86,7 +86,7 @@ function addDeclarations(into: Declarations, parsed: ParsedYaml, invalid: readon
         const name = (data as Record<string, unknown> | null)?.[NAME_KEY[key]];
         if (typeof name === "string") into.declared[key].add(name);
       }
-      if (!spoils(path)) (into[key] as Entry<unknown>[]).push({ data, source: parsed, path, index });
+      if (!spoils(key, index)) (into[key] as Entry<unknown>[]).push({ data, source: parsed, path, index });
     }
   }
 }

@@ -2,7 +2,8 @@ import type { Dirent } from "node:fs";
 import { open, readdir, realpath, stat } from "node:fs/promises";
 import { isAbsolute, join, relative, sep } from "node:path";
 import type { Diagnostic } from "../model/errors.ts";
-import type { PolicyFileReader, SourceDocument } from "./load.ts";
+import type { SourceDocument } from "./load.ts";
+import type { PolicyFileReader } from "./policy.ts";
 
 /**
  * The file-system shell of the loader: finds the YAML files of an access directory, reads
@@ -22,7 +23,26 @@ export const MAX_POLICY_FILE_BYTES = 256 * 1024;
 /** Most YAML files one access directory may hold: far above any real one, low enough to bound a walk. */
 export const MAX_ACCESS_FILES = 10_000;
 
+/**
+ * Most YAML text one access directory may hold in total. A large organisation's directory is
+ * a few megabytes; this bounds the parsing work (about a second per megabyte) a hostile one causes.
+ */
+export const MAX_ACCESS_DIR_BYTES = 32 * 1024 * 1024;
+
 const YAML_FILE = /\.ya?ml$/i;
+
+/** The bounds of one directory read; tests lower them. */
+export interface ReadLimits {
+  files: number;
+  fileBytes: number;
+  dirBytes: number;
+}
+
+export const DEFAULT_READ_LIMITS: ReadLimits = {
+  files: MAX_ACCESS_FILES,
+  fileBytes: MAX_YAML_FILE_BYTES,
+  dirBytes: MAX_ACCESS_DIR_BYTES,
+};
 
 export interface AccessFiles {
   /** Absolute, symlink-free path of the directory; null when it cannot be read. */
@@ -55,7 +75,10 @@ const fileProblem = (file: string, code: string, message: string): Diagnostic =>
  * whose name starts with a dot are skipped (editor and VCS files); symlinked files are read
  * only when they resolve inside the directory; symlinked folders are not followed.
  */
-export async function readAccessFiles(dir: string): Promise<AccessFiles> {
+export async function readAccessFiles(
+  dir: string,
+  limits: ReadLimits = DEFAULT_READ_LIMITS,
+): Promise<AccessFiles> {
   let realDir: string;
   try {
     realDir = await realpath(dir);
@@ -94,14 +117,14 @@ export async function readAccessFiles(dir: string): Promise<AccessFiles> {
       if (entry.isDirectory()) pending.push(full);
       else if ((entry.isFile() || entry.isSymbolicLink()) && YAML_FILE.test(entry.name)) paths.push(full);
     }
-    if (paths.length > MAX_ACCESS_FILES) {
+    if (paths.length > limits.files) {
       return {
         realDir,
         documents: [],
         diagnostics: [
           dirProblem(
             "too-many-files",
-            `more than ${MAX_ACCESS_FILES} YAML files; point accessops at the access directory only`,
+            `more than ${limits.files} YAML files; point accessops at the access directory only`,
           ),
         ],
       };
@@ -109,11 +132,25 @@ export async function readAccessFiles(dir: string): Promise<AccessFiles> {
   }
 
   const documents: SourceDocument[] = [];
+  let total = 0;
   for (const full of paths.sort()) {
     const file = toRelative(realDir, full);
-    const read = await readBounded(realDir, full, MAX_YAML_FILE_BYTES, "split it into several files");
-    if (read.ok) documents.push({ path: file, text: read.text });
-    else diagnostics.push(fileProblem(file, read.code, read.message));
+    const read = await readBounded(realDir, full, limits.fileBytes, "split it into several files");
+    if (!read.ok) {
+      diagnostics.push(fileProblem(file, read.code, read.message));
+      continue;
+    }
+    total += Buffer.byteLength(read.text);
+    if (total > limits.dirBytes) {
+      diagnostics.push(
+        dirProblem(
+          "too-large",
+          `the YAML files hold more than ${formatBytes(limits.dirBytes)} in total; point accessops at the access directory only`,
+        ),
+      );
+      return { realDir, documents: [], diagnostics };
+    }
+    documents.push({ path: file, text: read.text });
   }
   if (documents.length === 0 && diagnostics.length === 0) {
     diagnostics.push(

@@ -3,9 +3,12 @@ import { canonicalJson } from "../model/canonical.ts";
 import type { SourceLocation } from "../model/config.ts";
 import type { Diagnostic } from "../model/errors.ts";
 import { LIMITS, POLICY_TEXT, POLICY_VERSIONS, QUOTAS } from "./constraints.ts";
+import { type Declarations, type Entry, type PermissionSetInput, where } from "./input.ts";
+import { jsonSyntaxError } from "./json-syntax.ts";
+import type { LoadedPolicy } from "./normalise.ts";
 import { didYouMean } from "./suggest.ts";
 import { codePoint, show } from "./text.ts";
-import type { Segment } from "./yaml.ts";
+import { parseYaml, type Segment } from "./yaml.ts";
 
 /** The top-level elements of an IAM policy document. */
 const POLICY_ELEMENTS = ["Version", "Id", "Statement"];
@@ -139,4 +142,98 @@ export function resolvePolicyPath(yamlFile: string, reference: string): PolicyPa
     };
   }
   return { ok: true, path };
+}
+
+export type PolicyFileResult = { ok: true; text: string } | { ok: false; message: string };
+
+/** A policy reader over in-memory files (keyed by path relative to the access directory). */
+export function memoryPolicyReader(files: Readonly<Record<string, string>>): PolicyFileReader {
+  return async (path) =>
+    Object.hasOwn(files, path)
+      ? { ok: true, text: files[path] as string }
+      : { ok: false, message: "no such file" };
+}
+
+/**
+ * Reads an inline policy file. `path` is relative to the access directory, normalised, and
+ * never leads outside it lexically; the reader refuses what leads outside through symlinks.
+ */
+export type PolicyFileReader = (path: string) => Promise<PolicyFileResult>;
+
+/** Every managed permission set's checked inline policy, and what was wrong with the others. */
+export interface Policies {
+  loaded: Map<Entry<PermissionSetInput>, LoadedPolicy>;
+  diagnostics: Diagnostic[];
+}
+
+/** A policy file: unreadable (reported where the YAML names it), or read and checked. */
+type PolicyFile =
+  | { read: false; message: string }
+  | { read: true; canonical: string | null; diagnostics: Diagnostic[] };
+
+/**
+ * Loads and checks the inline policy of every managed permission set: from the YAML mapping,
+ * or from its JSON file (each file read and reported once, however many sets share it).
+ */
+export async function loadPolicies(d: Declarations, readPolicyFile: PolicyFileReader): Promise<Policies> {
+  const loaded = new Map<Entry<PermissionSetInput>, LoadedPolicy>();
+  const diagnostics: Diagnostic[] = [];
+  const files = new Map<string, PolicyFile>();
+  const problem = (entry: Entry<PermissionSetInput>, code: string, message: string): Diagnostic => ({
+    ...where(entry, "inlinePolicy"),
+    severity: "error",
+    code,
+    message,
+  });
+  for (const entry of d.permissionSets) {
+    const inline = entry.data.inlinePolicy;
+    if (inline === undefined || entry.data.external === true) continue;
+    if (typeof inline !== "string") {
+      const check = checkPolicyDocument(inline, (path) => where(entry, "inlinePolicy", ...path));
+      diagnostics.push(...check.diagnostics);
+      if (check.canonical !== null) loaded.set(entry, { canonical: check.canonical, file: null });
+      continue;
+    }
+    const resolved = resolvePolicyPath(entry.source.file, inline);
+    if (!resolved.ok) {
+      diagnostics.push(problem(entry, "invalid-policy-path", resolved.message));
+      continue;
+    }
+    let file = files.get(resolved.path);
+    if (!file) {
+      file = await loadPolicyFile(resolved.path, readPolicyFile);
+      files.set(resolved.path, file);
+      if (!file.read)
+        diagnostics.push(
+          problem(entry, "unreadable-policy", `inline policy file ${resolved.path}: ${file.message}`),
+        );
+      else diagnostics.push(...file.diagnostics);
+    }
+    if (file.read && file.canonical !== null)
+      loaded.set(entry, { canonical: file.canonical, file: resolved.path });
+  }
+  return { loaded, diagnostics };
+}
+
+/** Reads a policy file, requires strict JSON, and checks the policy with positions inside the file. */
+async function loadPolicyFile(path: string, readPolicyFile: PolicyFileReader): Promise<PolicyFile> {
+  const read = await readPolicyFile(path);
+  if (!read.ok) return { read: false, message: read.message };
+  const syntax = jsonSyntaxError(read.text);
+  if (syntax) {
+    const before = read.text.slice(0, syntax.offset).split("\n");
+    const diagnostic: Diagnostic = {
+      severity: "error",
+      file: path,
+      line: before.length,
+      column: (before.at(-1)?.length ?? 0) + 1,
+      code: "json-syntax",
+      message: `invalid JSON: ${syntax.message}`,
+    };
+    return { read: true, canonical: null, diagnostics: [diagnostic] };
+  }
+  // Well-formed JSON: the YAML parser adds positions and refuses duplicate keys.
+  const parsed = parseYaml(path, read.text, { schema: "json" });
+  if (parsed.value === undefined) return { read: true, canonical: null, diagnostics: parsed.diagnostics };
+  return { read: true, ...checkPolicyDocument(parsed.value, (p) => parsed.locate(p)) };
 }

@@ -20,7 +20,7 @@ import {
   where,
 } from "./input.ts";
 import { checkOwnershipRegex } from "./regex-guard.ts";
-import { didYouMean } from "./suggest.ts";
+import { budgetedSuggestions, type Suggest } from "./suggest.ts";
 import { show } from "./text.ts";
 
 /**
@@ -32,7 +32,12 @@ import { show } from "./text.ts";
 export interface RuleContext {
   /** The current time, injected: `expires` is compared with it. */
   now: Date;
+  /** Suggests a declared name close to an unknown one, within one budget per load. */
+  didYouMean: Suggest;
 }
+
+/** The context of one load's rules. */
+export const ruleContext = (now: Date): RuleContext => ({ now, didYouMean: budgetedSuggestions() });
 
 export type Rule = (d: Declarations, context: RuleContext) => Diagnostic[];
 
@@ -194,7 +199,7 @@ export const externalGroups: Rule = (d) =>
     );
 
 /** Members of a managed group are declared users (with identitySource: identity-center). */
-export const membersDeclared: Rule = (d) => {
+export const membersDeclared: Rule = (d, { didYouMean }) => {
   if (identitySourceOf(d) !== "identity-center") return [];
   return d.groups
     .filter((entry) => entry.data.external !== true)
@@ -255,7 +260,7 @@ export const identitySourceRules: Rule = (d) => {
 };
 
 /** Assignments name declared permission sets and principals. */
-export const assignmentReferences: Rule = (d) => {
+export const assignmentReferences: Rule = (d, { didYouMean }) => {
   const out: Diagnostic[] = [];
   const renamedTo = new Map<string, string>();
   for (const ps of d.permissionSets)

@@ -84,7 +84,7 @@ function describe(error: ErrorObject, path: Segment[], parsed: ParsedYaml): Desc
   switch (error.keyword) {
     case "additionalProperties": {
       const key = String(params.additionalProperty);
-      const allowed = Object.keys((error.parentSchema?.properties as Record<string, unknown>) ?? {});
+      const allowed = allowedKeys(error);
       const at = [...path, key];
       if (key === "<<") {
         return {
@@ -244,9 +244,15 @@ const schemaTitle = (schema: unknown): string =>
 const requiredKey = (error: ErrorObject): string =>
   String((error.params as { missingProperty: string }).missingProperty);
 
+/** The keys the mapping that failed `additionalProperties` may hold. */
+const allowedKeys = (error: ErrorObject): string[] =>
+  Object.keys((error.parentSchema?.properties as Record<string, unknown>) ?? {});
+
 function unknownKeySuggestion(error: ErrorObject): string | null {
-  const key = String((error.params as { additionalProperty: string }).additionalProperty);
-  return nearest(key, Object.keys((error.parentSchema?.properties as Record<string, unknown>) ?? {}));
+  return nearest(
+    String((error.params as { additionalProperty: string }).additionalProperty),
+    allowedKeys(error),
+  );
 }
 
 /** The hint of a known pattern, or the schema's description for any other. */
@@ -261,11 +267,12 @@ function hintFor(source: string, schema: unknown): string {
 }
 
 /**
- * ` (it contains U+0410 "А")` for the first character outside printable ASCII: look-alike
- * letters and control characters are invisible in the quoted value itself.
+ * ` (it contains U+0410 "А")`: the first control or format character, or else the first
+ * character outside printable ASCII. Both are invisible or look-alikes in the quoted value.
  */
 function unusualCharacter(value: string): string {
-  const ch = [...value].find((c) => c < " " || c > "~");
+  const characters = [...value];
+  const ch = characters.find((c) => /\p{C}/u.test(c)) ?? characters.find((c) => c < " " || c > "~");
   return ch === undefined ? "" : ` (it contains ${codePoint(ch)})`;
 }
 

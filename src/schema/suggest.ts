@@ -2,7 +2,14 @@
 const TYPO_FRACTION = 4;
 
 /** Longer words get no suggestion: comparing them costs length squared, and typos are short. */
-const MAX_SUGGESTABLE_LENGTH = 128;
+const MAX_SUGGESTABLE_LENGTH = 64;
+
+/**
+ * Comparisons one load may spend suggesting declared names for unknown ones. A real
+ * directory needs a few thousand; without a bound, a hostile one with tens of thousands of
+ * unknown references against as many names would cost their product.
+ */
+export const SUGGESTION_COMPARISONS = 200_000;
 
 /**
  * The candidate closest to `word` by edit distance, ignoring case, when it is close enough to
@@ -55,4 +62,19 @@ export function editDistance(a: string, b: string): number {
 export function didYouMean(word: string, candidates: Iterable<string>): string {
   const match = nearest(word, candidates);
   return match === null ? "" : ` (did you mean "${match}"?)`;
+}
+
+/** `didYouMean` over a set of declared names. */
+export type Suggest = (word: string, candidates: ReadonlySet<string>) => string;
+
+/**
+ * A `didYouMean` that shares one budget of comparisons across calls: once it is spent, the
+ * remaining messages come without a suggestion (still correct, only shorter).
+ */
+export function budgetedSuggestions(comparisons = SUGGESTION_COMPARISONS): Suggest {
+  let remaining = comparisons;
+  return (word, candidates) => {
+    remaining -= candidates.size;
+    return remaining >= 0 ? didYouMean(word, candidates) : "";
+  };
 }

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ConfigError, formatDiagnostic } from "../../src/model/errors.ts";
-import { MAX_POLICY_FILE_BYTES, MAX_YAML_FILE_BYTES } from "../../src/schema/files.ts";
+import { MAX_POLICY_FILE_BYTES, MAX_YAML_FILE_BYTES, readAccessFiles } from "../../src/schema/files.ts";
 import { loadAccessDir, loadConfigOrThrow } from "../../src/schema/load.ts";
 import { NOW } from "./helpers.ts";
 
@@ -147,6 +147,27 @@ describe("loadConfigOrThrow", () => {
       "error a.yaml:1",
       "error a.yaml:2",
       "warning empty.yaml:1",
+    ]);
+  });
+});
+
+describe("readAccessFiles limits", () => {
+  const limits = { files: 3, fileBytes: 1024, dirBytes: 2048 };
+
+  it("refuses a directory whose YAML adds up to more than the total limit", async () => {
+    for (const name of ["a", "b", "c"]) await write(`${name}.yaml`, `# ${"x".repeat(800)}\n`);
+    const read = await readAccessFiles(dir, limits);
+    expect(read.documents).toEqual([]);
+    expect(read.diagnostics.map(formatDiagnostic)).toEqual([
+      ".: the YAML files hold more than 2 KiB in total; point accessops at the access directory only",
+    ]);
+  });
+
+  it("refuses a directory with more YAML files than the limit", async () => {
+    for (const name of ["a", "b", "c", "d"]) await write(`${name}.yaml`, GROUP);
+    const read = await readAccessFiles(dir, limits);
+    expect(read.diagnostics.map(formatDiagnostic)).toEqual([
+      ".: more than 3 YAML files; point accessops at the access directory only",
     ]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { editDistance, nearest } from "../../src/schema/suggest.ts";
+import { budgetedSuggestions, editDistance, nearest } from "../../src/schema/suggest.ts";
 
 describe("nearest", () => {
   const keys = ["name", "sessionDuration", "managedPolicies", "customerManagedPolicies", "tags"];
@@ -32,5 +32,14 @@ describe("editDistance", () => {
   ])("%s -> %s is %i", (a, b, d) => {
     expect(editDistance(a, b)).toBe(d);
     expect(editDistance(b, a)).toBe(d);
+  });
+});
+
+describe("budgetedSuggestions", () => {
+  it("suggests until its budget of comparisons is spent, then stays silent", () => {
+    const names = new Set(["ReadOnly", "PowerUser"]);
+    const suggest = budgetedSuggestions(3);
+    expect(suggest("ReadOnyl", names)).toBe(' (did you mean "ReadOnly"?)');
+    expect(suggest("PowerUsr", names)).toBe("");
   });
 });
