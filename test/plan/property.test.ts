@@ -261,7 +261,7 @@ describe("plan, apply, plan again", () => {
           renderJson(first),
         );
       }),
-      { numRuns: 300 },
+      { numRuns: 200 },
     );
   });
 
