@@ -2,10 +2,11 @@
  * The planner's public API: pure functions from `Config` and `Live` to a `Plan`, and renderers
  * of that plan. Nothing here does I/O or reads a clock.
  */
-export { accessSummary } from "./access.ts";
+export { accessSummary, describeAccessDelta, groupAssignments } from "./access.ts";
 export { type BuildPlanInput, buildPlan } from "./build.ts";
 export { diffPlans, planChecksum } from "./checksum.ts";
 export { APPLY_ORDER, orderChanges, type Phase } from "./order.ts";
+export { describeAccounts, indexOrg, type OrgIndex } from "./org.ts";
 export { ADMINISTRATOR_POLICY_ARN, isAdministratorClass } from "./policies.ts";
 export { codeSpan, escapeMarkdown, fencedBlock } from "./render/escape.ts";
 export { parsePlanJson, renderJson } from "./render/json.ts";
