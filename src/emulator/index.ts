@@ -12,10 +12,11 @@ import {
   type PolicyDocument,
   type WriteRecord,
 } from "./options.ts";
-import { compilePolicy, readPolicyFile } from "./policy.ts";
+import { type CompiledPolicy, compilePolicy, readPolicyFile } from "./policy.ts";
 import { checkSeed, readSeedFile, type Seed } from "./seed.ts";
 import { createEmulatorServer } from "./server.ts";
 
+export type { Engine } from "./engine.ts";
 export { SMITHY_ERROR_STATUS } from "./model.ts";
 export type {
   AsyncStats,
@@ -77,6 +78,40 @@ export interface RunningEmulator {
 }
 
 /**
+ * The emulator without its HTTP server, for in-process use (tests, the benchmark's call-level
+ * checks): `engine.handle(target, body)` serves one call. Takes the seed and policy as values
+ * (a checked seed, a compiled policy); `startEmulator` reads files first.
+ */
+export function createEngine(
+  options: Omit<EmulatorOptions, "seed" | "policy"> & { seed: Seed; policy: CompiledPolicy | null },
+): Engine {
+  const timeScale = options.timeScale ?? 1;
+  if (!(timeScale > 0)) throw new Error(`timeScale must be positive, got ${timeScale}`);
+  const latencyMs = options.latencyMs ?? DEFAULT_LATENCY_MS;
+  if (!(latencyMs >= 0)) throw new Error(`latencyMs must not be negative, got ${latencyMs}`);
+  return new Engine({
+    seed: options.seed,
+    latencyMs,
+    latencySigma: options.latencySigma ?? DEFAULT_LATENCY_SIGMA,
+    timeScale,
+    faults: parseFaultSpec(options.faults ?? {}),
+    faultRules: options.faultRules ?? [],
+    randomSeed: options.randomSeed ?? DEFAULT_RANDOM_SEED,
+    limits: { ...DEFAULT_LIMITS, ...options.limits },
+    policy: options.policy,
+    errorStatus: options.errorStatus ?? {},
+    clock: options.clock ?? "real",
+    startTime: options.startTime,
+    checkResponses: options.checkResponses ?? false,
+    onInternalError: (error) => {
+      process.stderr.write(
+        `accessops emulator: internal error: ${(error as Error).stack ?? String(error)}\n`,
+      );
+    },
+  });
+}
+
+/**
  * Starts the IAM Identity Center + Organizations emulator on an HTTP port and resolves once it
  * listens. See `EmulatorOptions` for every option and its default; a bad seed or policy
  * rejects with the problem (a `ConfigError` for seeds, listing every problem with its place).
@@ -90,30 +125,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       : typeof options.policy === "string"
         ? await readPolicyFile(options.policy)
         : compilePolicy(options.policy);
-  const timeScale = options.timeScale ?? 1;
-  if (!(timeScale > 0)) throw new Error(`timeScale must be positive, got ${timeScale}`);
-  const latencyMs = options.latencyMs ?? DEFAULT_LATENCY_MS;
-  if (!(latencyMs >= 0)) throw new Error(`latencyMs must not be negative, got ${latencyMs}`);
-  const engine = new Engine({
-    seed,
-    latencyMs,
-    latencySigma: options.latencySigma ?? DEFAULT_LATENCY_SIGMA,
-    timeScale,
-    faults: parseFaultSpec(options.faults ?? {}),
-    faultRules: options.faultRules ?? [],
-    randomSeed: options.randomSeed ?? DEFAULT_RANDOM_SEED,
-    limits: { ...DEFAULT_LIMITS, ...options.limits },
-    policy,
-    errorStatus: options.errorStatus ?? {},
-    clock: options.clock ?? "real",
-    startTime: options.startTime,
-    checkResponses: options.checkResponses ?? false,
-    onInternalError: (error) => {
-      process.stderr.write(
-        `accessops emulator: internal error: ${(error as Error).stack ?? String(error)}\n`,
-      );
-    },
-  });
+  const engine = createEngine({ ...options, seed, policy });
   const server = createEmulatorServer(engine);
   const host = options.host ?? DEFAULT_HOST;
   await new Promise<void>((resolve, reject) => {
