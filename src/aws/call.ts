@@ -110,8 +110,12 @@ export async function call<T>(
   policy: RetryPolicy = ctx.retry,
 ): Promise<T> {
   const key = statsKey(site.service, site.operation);
+  const attempt = () => {
+    ctx.signal?.throwIfAborted();
+    return fn();
+  };
   try {
-    return await withRetry(fn, policy, () => ctx.limiter.counter.retry(key));
+    return await withRetry(attempt, policy, () => ctx.limiter.counter.retry(key));
   } catch (error) {
     throw toAwsError(ctx, site, error);
   }

@@ -38,6 +38,11 @@ export interface AwsContext {
   retry: RetryPolicy;
   /** The custom endpoint in use, or null against AWS. For messages. */
   endpoint: string | null;
+  /**
+   * When aborted, calls not yet sent fail at once instead of reaching AWS. The reader derives a
+   * context with its own signal and aborts the rest of a read after its first failure.
+   */
+  signal?: AbortSignal;
   /** Closes the clients' sockets. */
   close(): void;
 }

@@ -41,6 +41,18 @@ export interface ReadResult {
  * is never returned as if it were complete.
  */
 export async function readLive(ctx: AwsContext, request: ReadRequest): Promise<ReadResult> {
+  const controller = new AbortController();
+  const signal = ctx.signal ? AbortSignal.any([ctx.signal, controller.signal]) : controller.signal;
+  try {
+    return await read({ ...ctx, signal }, request);
+  } catch (error) {
+    // The reads still under way would only spend quota on a result nobody will use.
+    controller.abort(error);
+    throw error;
+  }
+}
+
+async function read(ctx: AwsContext, request: ReadRequest): Promise<ReadResult> {
   const before = ctx.limiter.stats();
   const instance = await readInstance(ctx, request.instanceArn);
   const full = request.everything || request.refresh === "full";

@@ -72,6 +72,28 @@ export const READ_RETRY_POLICY: RetryPolicy = {
   random: Math.random,
 };
 
+/**
+ * Five minutes of refusals on one write ends it. Longer than a read's budget: AWS answers
+ * `ConflictException` to `DeletePermissionSet` until deprovisioning from every account has
+ * finished, which "can take minutes if you have dozens of accounts"; and a write given up is a
+ * change left undone, where a read given up costs only a re-run.
+ */
+const WRITE_DEADLINE_MS = 300_000;
+/** The deadline ends a write's retries; this bound only guards against a clock that never advances. */
+const WRITE_MAX_ATTEMPTS = 1_000;
+
+/**
+ * The applier's policy: throttling (including the 15-outstanding-operations pool), transient
+ * faults, and conflicts ("a retry with appropriate backoff logic is the recommended response",
+ * AWS's model says), up to a longer deadline.
+ */
+export const WRITE_RETRY_POLICY: RetryPolicy = {
+  ...READ_RETRY_POLICY,
+  retryOn: ["throttling", "transient", "conflict"],
+  deadlineMs: WRITE_DEADLINE_MS,
+  maxAttempts: WRITE_MAX_ATTEMPTS,
+};
+
 /** Error names AWS and the SDK use for throttling (`@smithy/service-error-classification`). */
 const THROTTLING_NAMES = new Set([
   "ThrottlingException",

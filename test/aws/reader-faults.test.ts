@@ -200,6 +200,43 @@ describe("a read that fails part way is an error", () => {
   });
 });
 
+describe("after a failure", () => {
+  it("stops reading instead of spending the quota on a result nobody will use", async () => {
+    const { seed, config: cfg } = generateOrg({
+      accounts: 20,
+      ous: 4,
+      groups: 50,
+      users: 40,
+      permissionSets: 30,
+      declaredSets: 15,
+      ownedUndeclaredSets: 0,
+      managedGroups: 20,
+      bigGroupMembers: 10,
+      assignmentsPerGroup: 2,
+    });
+    const request = readRequestFor(cfg, { refresh: "full" });
+    const clean = await cleanRead(seed, request);
+    await withEmulator(
+      seed,
+      async ({ ctx, emulator }) => {
+        const served = () => Object.values(emulator.calls()).reduce((n, s) => n + s.calls, 0);
+        await expect(readLive(ctx, request)).rejects.toMatchObject({ operation: "ListAccountsForParent" });
+        // Let the calls already on the wire land, then count.
+        for (let before = -1; before !== served(); ) {
+          before = served();
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        expect(served()).toBeLessThan(clean.stats.totalCalls / 2);
+      },
+      {
+        emulator: {
+          faultRules: [{ operation: "ListAccountsForParent", error: "AccessDeniedException", afterCalls: 1 }],
+        },
+      },
+    );
+  });
+});
+
 describe("paging", () => {
   it("reads the same state through short and empty pages", async () => {
     const { seed, config: cfg } = generateOrg({
