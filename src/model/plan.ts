@@ -69,6 +69,12 @@ export interface Change {
    */
   adopt?: boolean;
   /**
+   * Assignment deletes only: the assignment is removed because every rule granting it expired;
+   * the latest `expires` instant of those rules (ISO-8601). Machine-readable: `apply
+   * --only-expired` keeps exactly the changes that carry it. Absent on every other change.
+   */
+  expired?: string;
+  /**
    * Replaces only: the live name being replaced (from `previously`). The old permission set is
    * deleted by a separate `delete` change in the deletion phase, after its assignments moved.
    */

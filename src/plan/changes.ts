@@ -50,6 +50,7 @@ export function planEntityChanges(
   const unmanaged: Address[] = [];
   const outsideCoverage: Address[] = [];
   let managedLiveCount = 0;
+  const expired = new Map(resolved.expired.map((e) => [e.address, e]));
   const diff = diffKeyed(live.state, resolved.desired, fieldChanges);
   const declaredAt = (entity: Entity): string => {
     const at = sources.get(addressOf(entity));
@@ -126,7 +127,16 @@ export function planEntityChanges(
       kept.push({ address, action: "delete", protectedBy: shield });
       continue;
     }
-    changes.push({ address, kind: before.kind, action: "delete", before, after: null, reason });
+    const expiry = expired.get(address);
+    changes.push({
+      address,
+      kind: before.kind,
+      action: "delete",
+      before,
+      after: null,
+      reason,
+      ...(expiry ? { expired: expiry.expires } : {}),
+    });
   }
 
   return {
