@@ -30,6 +30,7 @@ export async function harness(options: EmulatorOptions = {}): Promise<Harness> {
   const sso = new SSOAdminClient(config);
   const ids = new IdentitystoreClient(config);
   const org = new OrganizationsClient(config);
+  let closed = false;
   return {
     emu,
     sso,
@@ -37,7 +38,10 @@ export async function harness(options: EmulatorOptions = {}): Promise<Harness> {
     org,
     instanceArn: emu.instanceArn,
     identityStoreId: emu.identityStoreId,
+    /** Idempotent: closing twice is a no-op. */
     async close() {
+      if (closed) return;
+      closed = true;
       sso.destroy();
       ids.destroy();
       org.destroy();
