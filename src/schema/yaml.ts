@@ -1,4 +1,5 @@
 import {
+  type Alias,
   type Document,
   isAlias,
   isCollection,
@@ -22,6 +23,13 @@ export type Segment = string | number;
  * files need anchors rarely; a "billion laughs" file needs thousands.
  */
 export const MAX_YAML_ALIASES = 100;
+
+/**
+ * At most this many values (scalars, list items, mapping entries) once aliases are expanded:
+ * about what a plain file of the maximum size can hold. Without it, a hundred aliases to a
+ * long list would multiply the work of every later check by a hundred.
+ */
+export const MAX_EXPANDED_VALUES = 500_000;
 
 /** Report at most this many syntax errors per file: after a few, the rest are usually echoes. */
 export const MAX_SYNTAX_ERRORS_PER_FILE = 20;
@@ -89,6 +97,7 @@ export function parseYaml(file: string, text: string, options: ParseOptions = {}
   if (diagnostics.length > 0) return parsed;
 
   const structural = structureDiagnostics(doc, text, at);
+  if (structural.length === 0) structural.push(...expansionDiagnostics(doc, at));
   if (structural.length > 0) {
     diagnostics.push(...structural);
     return parsed;
@@ -200,6 +209,61 @@ function structureDiagnostics(
     }
   }
   return out.sort((a, b) => a.line - b.line || a.column - b.column);
+}
+
+/**
+ * An alias inside the node it refers to (a cycle plain data cannot hold), or aliases that
+ * expand the document beyond `MAX_EXPANDED_VALUES`.
+ */
+function expansionDiagnostics(doc: Document, at: (offset: number) => SourceLocation): Diagnostic[] {
+  const sizes = new Map<unknown, number>();
+  const inProgress = new Set<unknown>();
+  let cycle: Alias | null = null;
+  const size = (node: unknown, via: Alias | null): number => {
+    const target = isAlias(node) ? node.resolve(doc) : node;
+    const alias = isAlias(node) ? node : via;
+    if (inProgress.has(target)) {
+      cycle ??= alias;
+      return MAX_EXPANDED_VALUES + 1;
+    }
+    const known = sizes.get(target);
+    if (known !== undefined) return known;
+    inProgress.add(target);
+    let total = 1;
+    const children = isMap(target)
+      ? target.items.map((pair) => pair.value)
+      : isSeq(target)
+        ? target.items
+        : [];
+    for (const child of children) {
+      total += size(child, null);
+      if (total > MAX_EXPANDED_VALUES) break;
+    }
+    inProgress.delete(target);
+    sizes.set(target, total);
+    return total;
+  };
+  const total = size(doc.contents, null);
+  const found = cycle as Alias | null;
+  if (found) {
+    return [
+      {
+        ...at(found.range?.[0] ?? 0),
+        severity: "error",
+        code: "yaml-alias",
+        message: `alias *${found.source} is inside the value it refers to; plain data cannot hold a cycle`,
+      },
+    ];
+  }
+  if (total <= MAX_EXPANDED_VALUES) return [];
+  return [
+    {
+      ...at(firstAliasOffset(doc)),
+      severity: "error",
+      code: "yaml-aliases",
+      message: `the aliases expand this file to more than ${MAX_EXPANDED_VALUES} values; write the values out, or use fewer aliases`,
+    },
+  ];
 }
 
 function firstAliasOffset(doc: Document): number {

@@ -48,6 +48,8 @@ const FRAGMENTS = [
   "\u0000",
   "\u202e",
   "é",
+  "inlinePolicy: &p { Version: '2012-10-17', Statement: [*p] }",
+  "- &g { name: G, members: [*g] }",
 ];
 
 const hostileYaml = fc.array(fc.constantFrom(...FRAGMENTS), { maxLength: 60 }).map((parts) => parts.join(""));

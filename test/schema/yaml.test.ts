@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { formatDiagnostic } from "../../src/model/errors.ts";
-import { MAX_YAML_ALIASES, parseYaml } from "../../src/schema/yaml.ts";
+import { MAX_EXPANDED_VALUES, MAX_YAML_ALIASES, parseYaml } from "../../src/schema/yaml.ts";
 
 const problems = (text: string) => parseYaml("f.yaml", text).diagnostics.map(formatDiagnostic);
 
@@ -44,7 +44,15 @@ describe("parseYaml", () => {
     const parsed = parseYaml("f.yaml", `${levels.join("\n")}\n`);
     expect(parsed.value).toBeUndefined();
     expect(parsed.diagnostics.map(formatDiagnostic)).toEqual([
-      `f.yaml:2:8: too many YAML alias expansions (the limit is ${MAX_YAML_ALIASES}); write the values out instead of nesting anchors`,
+      `f.yaml:2:8: the aliases expand this file to more than ${MAX_EXPANDED_VALUES} values; write the values out, or use fewer aliases`,
+    ]);
+  });
+
+  it(`refuses more than ${MAX_YAML_ALIASES} aliases even to small values`, () => {
+    const aliases = Array.from({ length: MAX_YAML_ALIASES + 1 }, (_, i) => `k${i}: *v`).join("\n");
+    const parsed = parseYaml("f.yaml", `v: &v x\n${aliases}\n`);
+    expect(parsed.diagnostics.map(formatDiagnostic)).toEqual([
+      `f.yaml:2:5: too many YAML alias expansions (the limit is ${MAX_YAML_ALIASES}); write the values out instead of nesting anchors`,
     ]);
   });
 
@@ -84,5 +92,21 @@ describe("parseYaml", () => {
     it("gives the source text of a scalar", () => {
       expect(parseYaml("f.yaml", "a: [012345678901]\n").sourceText(["a", 0])).toBe("012345678901");
     });
+  });
+});
+
+describe("alias expansion", () => {
+  it("refuses an alias inside the value it refers to", () => {
+    expect(problems("a: &a [1, *a]\n")).toEqual([
+      "f.yaml:1:11: alias *a is inside the value it refers to; plain data cannot hold a cycle",
+    ]);
+  });
+
+  it("refuses aliases that expand the file beyond the bound of a plain file", () => {
+    const list = Array.from({ length: MAX_EXPANDED_VALUES / 50 }, (_, i) => `v${i}`).join(", ");
+    const copies = Array.from({ length: 60 }, (_, i) => `c${i}: *list`).join("\n");
+    const parsed = parseYaml("f.yaml", `list: &list [${list}]\n${copies}\n`);
+    expect(parsed.value).toBeUndefined();
+    expect(parsed.diagnostics.map((d) => d.code)).toEqual(["yaml-aliases"]);
   });
 });
