@@ -69,7 +69,11 @@ export const PATTERNS = {
     String.raw`[\p{L}\p{M}\p{S}\p{N}\p{P}\t\n\r \u00A0\u3000]+`,
     "be letters, digits, symbols, punctuation and spaces (no control characters)",
   ),
-  email: pattern(String.raw`[^\s@]+@[^\s@]+\.[^\s@]+`, "be an e-mail address such as alice@example.com"),
+  /** Dots delimit the domain's labels, so a failed match takes linear time. */
+  email: pattern(
+    String.raw`[^\s@]+@[^\s@.]+(?:\.[^\s@.]+)+`,
+    "be an e-mail address such as alice@example.com",
+  ),
   region: pattern(String.raw`[a-z]{2}(-[a-z]+)+-\d{1,2}`, "be an AWS Region code such as us-east-1"),
   instanceArn: pattern(
     "arn:aws(-[a-z]{1,5}){0,3}:sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}",

@@ -31,6 +31,13 @@ export const MAX_YAML_ALIASES = 100;
  */
 export const MAX_EXPANDED_VALUES = 500_000;
 
+/**
+ * Longest string (value or key) accepted. The longest real one, a managed policy ARN, has at
+ * most 2,048 characters; the bound keeps every later pattern match and comparison cheap
+ * whatever the input.
+ */
+export const MAX_SCALAR_LENGTH = 4096;
+
 /** Report at most this many syntax errors per file: after a few, the rest are usually echoes. */
 export const MAX_SYNTAX_ERRORS_PER_FILE = 20;
 
@@ -179,14 +186,27 @@ function* valueNodes(doc: Document): Generator<unknown> {
   }
 }
 
-/** Non-scalar keys, undefined aliases: YAML the `yaml` package accepts but plain data cannot hold. */
+/**
+ * Non-scalar keys, undefined aliases, overlong strings: YAML the `yaml` package accepts but
+ * access files cannot hold.
+ */
 function structureDiagnostics(
   doc: Document,
   text: string,
   at: (offset: number) => SourceLocation,
 ): Diagnostic[] {
   const out: Diagnostic[] = [];
+  const tooLong = (node: unknown) => {
+    if (!isScalar(node) || typeof node.value !== "string" || node.value.length <= MAX_SCALAR_LENGTH) return;
+    out.push({
+      ...at(node.range?.[0] ?? 0),
+      severity: "error",
+      code: "too-long",
+      message: `this string is ${node.value.length} characters long; no value in an access file needs more than ${MAX_SCALAR_LENGTH}`,
+    });
+  };
   for (const node of valueNodes(doc)) {
+    tooLong(node);
     if (isAlias(node) && !node.resolve(doc)) {
       out.push({
         ...at(node.range?.[0] ?? 0),
@@ -197,6 +217,7 @@ function structureDiagnostics(
     }
     if (!isMap(node)) continue;
     for (const pair of node.items) {
+      tooLong(pair.key);
       if (pair.key === null || isScalar(pair.key)) continue;
       const range = (pair.key as Node).range;
       const start = range?.[0] ?? 0;

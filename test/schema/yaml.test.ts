@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { formatDiagnostic } from "../../src/model/errors.ts";
-import { MAX_EXPANDED_VALUES, MAX_YAML_ALIASES, parseYaml } from "../../src/schema/yaml.ts";
+import { MAX_EXPANDED_VALUES, MAX_SCALAR_LENGTH, MAX_YAML_ALIASES, parseYaml } from "../../src/schema/yaml.ts";
 
 const problems = (text: string) => parseYaml("f.yaml", text).diagnostics.map(formatDiagnostic);
 
@@ -108,5 +108,15 @@ describe("alias expansion", () => {
     const parsed = parseYaml("f.yaml", `list: &list [${list}]\n${copies}\n`);
     expect(parsed.value).toBeUndefined();
     expect(parsed.diagnostics.map((d) => d.code)).toEqual(["yaml-aliases"]);
+  });
+});
+
+describe("string length", () => {
+  it("refuses a string longer than any access file needs, before any pattern runs on it", () => {
+    const long = `a@${"b.".repeat(MAX_SCALAR_LENGTH)}`;
+    expect(problems(`emails: ["${long}"]\n? ${"k".repeat(MAX_SCALAR_LENGTH + 1)}\n: 1\n`)).toEqual([
+      `f.yaml:1:10: this string is ${long.length} characters long; no value in an access file needs more than ${MAX_SCALAR_LENGTH}`,
+      `f.yaml:2:3: this string is ${MAX_SCALAR_LENGTH + 1} characters long; no value in an access file needs more than ${MAX_SCALAR_LENGTH}`,
+    ]);
   });
 });
