@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { formatDiagnostic } from "../../src/model/errors.ts";
-import { MAX_EXPANDED_VALUES, MAX_SCALAR_LENGTH, MAX_YAML_ALIASES, parseYaml } from "../../src/schema/yaml.ts";
+import {
+  MAX_EXPANDED_VALUES,
+  MAX_SCALAR_LENGTH,
+  MAX_YAML_ALIASES,
+  parseYaml,
+} from "../../src/schema/yaml.ts";
 
 const problems = (text: string) => parseYaml("f.yaml", text).diagnostics.map(formatDiagnostic);
 
