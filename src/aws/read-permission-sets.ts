@@ -113,11 +113,17 @@ export class Catalog {
     );
   }
 
-  /** Describes every permission set and reads its tags (ownership is decided by the tag). */
-  async describeAll(): Promise<void> {
-    await Promise.all(
+  /**
+   * Describes every permission set and reads its tags (ownership is decided by the tag),
+   * handing each to `then` as soon as it is known, so that work on the first ones overlaps
+   * the description of the others. Resolves to `then`'s results, in listing order.
+   */
+  describeAll<R>(then: (entry: CatalogEntry) => Promise<R>): Promise<R[]> {
+    return Promise.all(
       this.arns.map(async (arn) => {
-        await this.readTags(await this.describe(arn));
+        const entry = await this.describe(arn);
+        await this.readTags(entry);
+        return then(entry);
       }),
     );
   }

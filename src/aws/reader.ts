@@ -60,21 +60,29 @@ async function read(ctx: AwsContext, request: ReadRequest): Promise<ReadResult> 
 
   const orgRead = readOrganization(ctx, { tags: request.accountTags });
   const principalsRead = readPrincipals(directory, request, full);
-  const catalogRead = readCatalog(ctx, instance.instanceArn).then(async (catalog) => {
-    if (full) await catalog.describeAll();
-    else await catalog.describeUntilFound(request.permissionSets, ctx.limiter.options.maxInFlight);
-    return catalog;
+  const listed = readCatalog(ctx, instance.instanceArn);
+  const wanted = new Set(request.permissionSets);
+  const detailsRead = listed.then(async (catalog): Promise<[CatalogEntry, PermissionSetDetails][]> => {
+    const detailsOf = async (entry: CatalogEntry): Promise<[CatalogEntry, PermissionSetDetails]> => [
+      entry,
+      await readDetails(ctx, instance.instanceArn, entry),
+    ];
+    if (full) {
+      const all = await catalog.describeAll((entry) =>
+        isDetailed(entry, request, wanted, full) ? detailsOf(entry) : Promise.resolve(null),
+      );
+      return all.filter((d) => d !== null);
+    }
+    await catalog.describeUntilFound(request.permissionSets, ctx.limiter.options.maxInFlight);
+    return Promise.all(
+      catalog
+        .entries()
+        .filter((e) => isDetailed(e, request, wanted, full))
+        .map(detailsOf),
+    );
   });
-  const detailsRead = catalogRead.then((catalog) =>
-    Promise.all(
-      detailSet(catalog, request, full).map(
-        async (entry): Promise<[CatalogEntry, PermissionSetDetails]> => [
-          entry,
-          await readDetails(ctx, instance.instanceArn, entry),
-        ],
-      ),
-    ),
-  );
+  // Every permission set wanted is described once the details are read.
+  const catalogRead = detailsRead.then(() => listed);
   const membershipsRead = principalsRead.then(() =>
     readMemberships(ctx, instance.identityStoreId, directory, membershipGroups(directory, request)),
   );
@@ -221,15 +229,17 @@ const isOwned = (entry: CatalogEntry, tag: ReadRequest["ownershipTag"]): boolean
   (entry.tags ?? []).some((t) => t.Key === tag.key && (t.Value ?? "") === tag.value);
 
 /**
- * Permission sets whose details and provisioning are read: every one with `everything`;
+ * Whether a permission set's details and provisioning are read: every one with `everything`;
  * otherwise those the configuration touches (declared, `previously`) and, in a full read,
  * those carrying the ownership tag (owned, maybe no longer declared).
  */
-function detailSet(catalog: Catalog, request: ReadRequest, full: boolean): CatalogEntry[] {
-  const wanted = new Set(request.permissionSets);
-  return catalog
-    .entries()
-    .filter((e) => request.everything || wanted.has(e.name) || (full && isOwned(e, request.ownershipTag)));
+function isDetailed(
+  entry: CatalogEntry,
+  request: ReadRequest,
+  wanted: ReadonlySet<string>,
+  full: boolean,
+): boolean {
+  return request.everything || wanted.has(entry.name) || (full && isOwned(entry, request.ownershipTag));
 }
 
 function compileOwnership(key: "groups" | "users", source: string | null): RegExp | null {
@@ -351,9 +361,19 @@ async function readAssignments(
     return { rows, strategy: "per-pair", principals: [], callerIsManagementAccount: false };
   }
 
-  const readPrincipals = async (targets: PrincipalTarget[]): Promise<AssignmentRow[]> => {
+  // One read per principal, whoever asks; the probe's rows are kept.
+  const reads = new Map<PrincipalTarget, Promise<AssignmentRow[]>>();
+  if (probeTarget !== null && probe !== "allowed") reads.set(probeTarget, Promise.resolve(probe));
+  const readPrincipals = async (targets: readonly PrincipalTarget[]): Promise<AssignmentRow[]> => {
     const lists = await Promise.all(
-      targets.map((t) => (t === probeTarget && probe !== "allowed" ? probe : readForPrincipal(ctx, arn, t))),
+      targets.map((t) => {
+        let rows = reads.get(t);
+        if (!rows) {
+          rows = readForPrincipal(ctx, arn, t);
+          reads.set(t, rows);
+        }
+        return rows;
+      }),
     );
     return lists.flat();
   };
@@ -369,15 +389,12 @@ async function readAssignments(
   }
 
   // Full read, management account: choose the cheaper way to cover every managed assignment,
-  // counting one call per principal against one per provisioned pair (pages aside).
-  const details = await detailsRead;
+  // counting one call per principal against one per provisioned pair (pages aside). The
+  // principals read either way go meanwhile, so sso-admin's quota is never idle.
+  const [details, byPrincipal] = await Promise.all([detailsRead, readPrincipals(always)]);
   const scanned = details.map(([entry]) => entry);
-  const pairs = details.reduce((n, [, d]) => n + d.provisioning.accounts.length, 0);
-  // The probe's call is spent already; it counts for whichever strategy reuses its rows.
-  const probed = probeTarget === null ? 0 : 1;
-  const probeInAlways = probeTarget !== null && always.includes(probeTarget) ? 1 : 0;
-  const perPairCost = pairs + always.length - probeInAlways;
-  const perPrincipalCost = allTargets.length - probed;
+  const perPairCost = details.reduce((n, [, d]) => n + d.provisioning.accounts.length, 0);
+  const perPrincipalCost = allTargets.filter((t) => !reads.has(t)).length;
   if (perPrincipalCost <= perPairCost) {
     const rows = await readPrincipals(allTargets);
     return {
@@ -388,10 +405,7 @@ async function readAssignments(
     };
   }
   const known = new Map(details.map(([entry, d]) => [entry.name, d.provisioning.accounts]));
-  const [byPrincipal, byPair] = await Promise.all([
-    readPrincipals(always),
-    readPairs(ctx, arn, scanned, known),
-  ]);
+  const byPair = await readPairs(ctx, arn, scanned, known);
   return {
     rows: [...byPrincipal, ...byPair],
     strategy: "per-pair",
