@@ -241,9 +241,7 @@ export function createWriter(ctx: AwsContext, instance: InstanceRef): AccessWrit
 
     deleteMembership: (membershipId) =>
       deleting(ids("DeleteGroupMembership", membershipId), () =>
-        ctx.identityStore.send(
-          new DeleteGroupMembershipCommand({ IdentityStoreId, MembershipId: membershipId }),
-        ),
+        ctx.identityStore.send(new DeleteGroupMembershipCommand({ IdentityStoreId, MembershipId: membershipId })),
       ),
 
     async createPermissionSet(ps: PermissionSetEntity) {
@@ -280,18 +278,12 @@ export function createWriter(ctx: AwsContext, instance: InstanceRef): AccessWrit
       attaching(
         sso("AttachManagedPolicyToPermissionSet", arn),
         () =>
-          ctx.ssoAdmin.send(
-            new AttachManagedPolicyToPermissionSetCommand({ ...psIds(arn), ManagedPolicyArn: policyArn }),
-          ),
+          ctx.ssoAdmin.send(new AttachManagedPolicyToPermissionSetCommand({ ...psIds(arn), ManagedPolicyArn: policyArn })),
         async () => {
           const site = sso("ListManagedPoliciesInPermissionSet", arn);
           const attached = await readAll(single, site, async (NextToken) => {
             const out = await ctx.ssoAdmin.send(
-              new ListManagedPoliciesInPermissionSetCommand({
-                ...psIds(arn),
-                MaxResults: PAGE_SIZE,
-                NextToken,
-              }),
+              new ListManagedPoliciesInPermissionSetCommand({ ...psIds(arn), MaxResults: PAGE_SIZE, NextToken }),
             );
             return { items: out.AttachedManagedPolicies, next: out.NextToken };
           });
@@ -301,9 +293,7 @@ export function createWriter(ctx: AwsContext, instance: InstanceRef): AccessWrit
 
     async detachManagedPolicy(arn, policyArn) {
       await deleting(sso("DetachManagedPolicyFromPermissionSet", arn), () =>
-        ctx.ssoAdmin.send(
-          new DetachManagedPolicyFromPermissionSetCommand({ ...psIds(arn), ManagedPolicyArn: policyArn }),
-        ),
+        ctx.ssoAdmin.send(new DetachManagedPolicyFromPermissionSetCommand({ ...psIds(arn), ManagedPolicyArn: policyArn })),
       );
     },
 
@@ -346,9 +336,7 @@ export function createWriter(ctx: AwsContext, instance: InstanceRef): AccessWrit
 
     async putInlinePolicy(arn, document) {
       await attempt(sso("PutInlinePolicyToPermissionSet", arn), () =>
-        ctx.ssoAdmin.send(
-          new PutInlinePolicyToPermissionSetCommand({ ...psIds(arn), InlinePolicy: document }),
-        ),
+        ctx.ssoAdmin.send(new PutInlinePolicyToPermissionSetCommand({ ...psIds(arn), InlinePolicy: document })),
       );
     },
 
@@ -363,9 +351,7 @@ export function createWriter(ctx: AwsContext, instance: InstanceRef): AccessWrit
         ? { CustomerManagedPolicyReference: policyRef(boundary.customerManagedPolicy) }
         : { ManagedPolicyArn: boundary.managedPolicyArn };
       await attempt(sso("PutPermissionsBoundaryToPermissionSet", arn), () =>
-        ctx.ssoAdmin.send(
-          new PutPermissionsBoundaryToPermissionSetCommand({ ...psIds(arn), PermissionsBoundary }),
-        ),
+        ctx.ssoAdmin.send(new PutPermissionsBoundaryToPermissionSetCommand({ ...psIds(arn), PermissionsBoundary })),
       );
     },
 
@@ -389,9 +375,7 @@ export function createWriter(ctx: AwsContext, instance: InstanceRef): AccessWrit
     },
 
     deletePermissionSet: (arn) =>
-      deleting(sso("DeletePermissionSet", arn), () =>
-        ctx.ssoAdmin.send(new DeletePermissionSetCommand(psIds(arn))),
-      ),
+      deleting(sso("DeletePermissionSet", arn), () => ctx.ssoAdmin.send(new DeletePermissionSetCommand(psIds(arn)))),
 
     async provisionPermissionSet(arn, target: ProvisionTarget) {
       const out = await attempt(sso("ProvisionPermissionSet", arn), () =>
