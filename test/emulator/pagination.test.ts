@@ -15,7 +15,10 @@ import { manyAccounts, UNTHROTTLED } from "./fixtures.ts";
 import { failure, type Harness, harness, ids } from "./helpers.ts";
 
 const N = 260;
-/** Page sizes for the SDK round trips of the slower list calls; the engine-level test below covers every size. */
+/**
+ * Page sizes of the SDK round trips (the SDK's paginators against the emulator's tokens); the
+ * engine-level test at the end covers every page size of every list operation.
+ */
 const SAMPLE_SIZES = [1, 2, 7, 64, 99, 100];
 /** Items of the short-page scan (two per page, every page short). */
 const SHORT_N = 60;
@@ -63,9 +66,9 @@ describe("pagination", () => {
     }
   });
 
-  it("ListAccountAssignmentsForPrincipal pages a principal assigned in 260 accounts at every page size", async () => {
+  it("ListAccountAssignmentsForPrincipal pages a principal assigned in 260 accounts", async () => {
     const group = ids(h.emu).group("group-0");
-    for (let size = 1; size <= 100; size++) {
+    for (const size of SAMPLE_SIZES) {
       const { all } = await collect(
         paginateListAccountAssignmentsForPrincipal(
           { client: h.sso, pageSize: size },
@@ -87,8 +90,8 @@ describe("pagination", () => {
     }
   });
 
-  it("organizations ListAccounts at every page size 1..20", async () => {
-    for (let size = 1; size <= 20; size++) {
+  it("organizations ListAccounts", async () => {
+    for (const size of [1, 3, 19, 20]) {
       const { all, pages } = await collect(paginateListAccounts({ client: h.org, pageSize: size }, {}), (p) =>
         p.Accounts?.map((a) => a.Id),
       );

@@ -160,3 +160,15 @@ describe("seed", () => {
     }
   });
 });
+
+describe("docs/emulator.md", () => {
+  it("shows a seed that is valid", () => {
+    const doc = readFileSync(new URL("../../docs/emulator.md", import.meta.url), "utf8");
+    const block = /## The seed format[\s\S]*?```json\n([\s\S]*?)\n```/.exec(doc)?.[1];
+    expect(block).toBeDefined();
+    const seed = checkSeed(JSON.parse(block ?? ""));
+    const exported = exportSeed(buildStore(seed));
+    expect(exported.assignments).toHaveLength(3);
+    expect(exported.callerAccountId).toBe("111111111111");
+  });
+});
