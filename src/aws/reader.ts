@@ -5,6 +5,7 @@ import { byCodeUnit } from "../model/canonical.ts";
 import { AwsError, ConfigError } from "../model/errors.ts";
 import type { InstanceRef, Live, OrphanAssignment, ProvisioningState, ReadCoverage } from "../model/live.ts";
 import type { Address, Entity, State } from "../model/state.ts";
+import { compileOwnershipRegex } from "../schema/regex-guard.ts";
 import { readAll } from "./call.ts";
 import type { AwsContext } from "./clients.ts";
 import type { ReadStats } from "./limiter.ts";
@@ -242,10 +243,11 @@ function isDetailed(
   return request.everything || wanted.has(entry.name) || (full && isOwned(entry, request.ownershipTag));
 }
 
+/** The ownership regex, compiled the one way the loader and the planner compile it. */
 function compileOwnership(key: "groups" | "users", source: string | null): RegExp | null {
   if (source === null) return null;
   try {
-    return new RegExp(source);
+    return compileOwnershipRegex(source);
   } catch (error) {
     throw new ConfigError(
       `settings.ownership.${key} is not a valid regular expression`,

@@ -138,6 +138,31 @@ describe("readLive, full", () => {
     });
   });
 
+  it("also reads per principal the undeclared groups ownership.groups would delete", async () => {
+    const seed: Seed = { ...smallSeed, users: [...(smallSeed.users ?? []), ...extraUsers] };
+    const request = readRequestFor(
+      {
+        ...smallConfig,
+        settings: {
+          ...smallConfig.settings,
+          ownership: { ...smallConfig.settings.ownership, groups: "^Dev" },
+        },
+      },
+      { refresh: "full" },
+    );
+    await withEmulator(seed, async ({ ctx }) => {
+      const { live } = await readLive(ctx, request);
+      expect(live.coverage).toMatchObject({
+        principals: ["group/Developers", "group/Platform-Admins"],
+        assignmentStrategy: "per-pair",
+      });
+      // Its assignment to a permission set accessops does not manage is seen too.
+      expect(live.state.get("assignment/333333333333/Sandbox/GROUP/Developers")).toEqual(
+        E.developersDevSandbox,
+      );
+    });
+  });
+
   it("falls back to provisioned pairs over every permission set for a delegated administrator", async () => {
     await withEmulator({ ...smallSeed, callerAccountId: "prod-payments" }, async ({ ctx }) => {
       const { live, stats } = await readLive(ctx, full);
