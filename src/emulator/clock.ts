@@ -15,7 +15,8 @@ export interface Clock {
 /** Wall-clock time; timers are Node timers (the event loop stays free between them). */
 export class RealClock implements Clock {
   readonly #origin = Date.now() - performance.now();
-  readonly #pending = new Set<NodeJS.Timeout | NodeJS.Immediate>();
+  readonly #timeouts = new Set<NodeJS.Timeout>();
+  readonly #immediates = new Set<NodeJS.Immediate>();
 
   now(): number {
     return this.#origin + performance.now();
@@ -25,32 +26,31 @@ export class RealClock implements Clock {
     const delay = time - this.now();
     if (delay <= 0) {
       const handle = setImmediate(() => {
-        this.#pending.delete(handle);
+        this.#immediates.delete(handle);
         fn();
       });
-      this.#pending.add(handle);
+      this.#immediates.add(handle);
       return () => {
         clearImmediate(handle);
-        this.#pending.delete(handle);
+        this.#immediates.delete(handle);
       };
     }
     const handle = setTimeout(() => {
-      this.#pending.delete(handle);
+      this.#timeouts.delete(handle);
       fn();
     }, delay);
-    this.#pending.add(handle);
+    this.#timeouts.add(handle);
     return () => {
       clearTimeout(handle);
-      this.#pending.delete(handle);
+      this.#timeouts.delete(handle);
     };
   }
 
   cancelAll(): void {
-    for (const handle of this.#pending) {
-      clearTimeout(handle as NodeJS.Timeout);
-      clearImmediate(handle as NodeJS.Immediate);
-    }
-    this.#pending.clear();
+    for (const handle of this.#timeouts) clearTimeout(handle);
+    for (const handle of this.#immediates) clearImmediate(handle);
+    this.#timeouts.clear();
+    this.#immediates.clear();
   }
 }
 

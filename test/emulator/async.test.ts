@@ -21,7 +21,7 @@ import {
 import { afterEach, describe, expect, it } from "vitest";
 import type { EmulatorOptions } from "../../src/emulator/index.ts";
 import { DEV, manyAccounts, PROD, SUSPENDED, smallSeed, UNTHROTTLED } from "./fixtures.ts";
-import { failure, type Harness, harness, ids } from "./helpers.ts";
+import { failure, type Harness, harness, ids, sleep, until } from "./helpers.ts";
 
 const LATENCY = 100;
 let h: Harness;
@@ -233,6 +233,22 @@ describe("assignment lifecycle", () => {
     const requestId = await create(id.ps("ReadOnly"), DEV, id.group("Devs"));
     h.emu.advance(LATENCY / 10);
     expect((await creation(requestId))?.Status).toBe("SUCCEEDED");
+  });
+});
+
+describe("on the real clock", () => {
+  it("finishes an operation after its latency, and a reset cancels pending work", async () => {
+    h = await harness({ seed: smallSeed(), latencyMs: 5, limits: UNTHROTTLED });
+    const id = ids(h.emu);
+    const requestId = await create(id.ps("ReadOnly"), DEV, id.group("Devs"));
+    await until(async () => (await creation(requestId))?.Status === "SUCCEEDED");
+    expect(await listed(id.ps("ReadOnly"), DEV)).toEqual([`GROUP:${id.group("Devs")}`]);
+    await create(id.ps("ReadOnly"), PROD, id.group("Devs"));
+    h.emu.reset();
+    await sleep(30);
+    expect(await listed(id.ps("ReadOnly"), PROD)).toEqual([]);
+    expect(h.emu.state().assignments).toEqual([{ account: PROD, permissionSet: "Admin", group: "Admins" }]);
+    expect(h.emu.asyncStats().assignmentOperations.inFlight).toBe(0);
   });
 });
 
