@@ -2,6 +2,7 @@ import type { Writable } from "node:stream";
 import { Command, CommanderError } from "commander";
 import { registerEmulator } from "./cli/emulator.ts";
 import { colourEnabled, painter } from "./cli/output.ts";
+import { registerPlan } from "./cli/plan.ts";
 import { registerValidate } from "./cli/validate.ts";
 import { packageVersion } from "./cli/version.ts";
 import { AccessopsError, ConfigError, EXIT_ERROR, exitCodeFor, formatDiagnostic } from "./model/errors.ts";
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerValidate(program);
   registerEmulator(program);
+  registerPlan(program);
   return program;
 }
 
