@@ -6,8 +6,10 @@ import {
 import {
   CreateAccountAssignmentCommand,
   CreatePermissionSetCommand,
+  ListInstancesCommand,
   ListPermissionSetsCommand,
   PutInlinePolicyToPermissionSetCommand,
+  SSOAdminClient,
 } from "@aws-sdk/client-sso-admin";
 import { afterEach, describe, expect, it } from "vitest";
 import { type Seed, SMITHY_ERROR_STATUS, seedText } from "../../src/emulator/index.ts";
@@ -96,6 +98,27 @@ describe("wire protocol", () => {
       h.sso.send(new CreatePermissionSetCommand({ InstanceArn: h.instanceArn, Name: "Admin" })),
     );
     expect([error.name, error.$metadata?.httpStatusCode]).toEqual(["ConflictException", 409]);
+  });
+});
+
+describe("pointing an SDK at it", () => {
+  it("works through AWS_ENDPOINT_URL with any credentials, as AWS's SDKs read it", async () => {
+    h = await harness({ seed: smallSeed() });
+    const saved = { ...process.env };
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL: h.emu.endpoint,
+      AWS_ACCESS_KEY_ID: "anything",
+      AWS_SECRET_ACCESS_KEY: "anything",
+      AWS_REGION: "eu-west-3",
+    });
+    const client = new SSOAdminClient({ maxAttempts: 1 });
+    try {
+      const out = await client.send(new ListInstancesCommand({}));
+      expect(out.Instances?.[0]?.InstanceArn).toBe(h.instanceArn);
+    } finally {
+      client.destroy();
+      process.env = saved;
+    }
   });
 });
 
