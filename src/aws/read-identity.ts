@@ -123,6 +123,8 @@ export class PrincipalIndex<T> {
   readonly #byId = new Map<string, T>();
   readonly #idByName = new Map<string, string>();
   readonly #describing = new Map<string, Promise<T | null>>();
+  #cursor: PageCursor<T> | null = null;
+  #pagesRead = 0;
   #complete = false;
 
   constructor(ctx: AwsContext, storeId: string, kind: PrincipalKind<T>) {
@@ -163,50 +165,65 @@ export class PrincipalIndex<T> {
     this.#idByName.set(this.#kind.nameOf(item), id);
   }
 
-  #cursor(): PageCursor<T> {
-    const { list } = this.#kind;
-    return pages(this.#ctx, storeSite(list.operation, "identity store"), (token) =>
-      list.page(this.#ctx, this.#storeId, token),
-    );
+  /** Reads the next page of the store's listing (one listing, resumed by every caller). */
+  async #readPage(): Promise<void> {
+    if (this.#complete) return;
+    if (!this.#cursor) {
+      const { list } = this.#kind;
+      this.#cursor = pages(this.#ctx, storeSite(list.operation, "identity store"), (token) =>
+        list.page(this.#ctx, this.#storeId, token),
+      );
+    }
+    const next = await this.#cursor.next();
+    if (next.done) {
+      this.#complete = true;
+      return;
+    }
+    for (const item of next.value.items) this.#add(item);
+    this.#pagesRead++;
+    if (next.value.last) this.#complete = true;
   }
 
-  /** Reads the rest of a listing; the store is then complete. */
-  async #drain(cursor: PageCursor<T>): Promise<void> {
-    for await (const page of cursor) for (const item of page.items) this.#add(item);
-    this.#complete = true;
-  }
-
-  /** Lists every principal of the store. */
-  listAll(): Promise<void> {
-    return this.#drain(this.#cursor());
+  /** Lists every principal of the store (what is listed already stays listed). */
+  async listAll(): Promise<void> {
+    while (!this.#complete) await this.#readPage();
   }
 
   /**
-   * Finds the named principals with few calls, not knowing the store's size. Listing costs a
-   * call per 100 principals; looking one up costs two (Get*Id, then Describe*) whatever the
-   * size. So: list page by page (a store of up to 100 is complete after one call) until the
-   * lookups of the names still missing cost no more than the pages already read, then look
-   * them up. Never more than about twice the cheaper of the two, plus one page. When Get*Id
-   * is not available (`UnknownOperationException`: an Active Directory identity source), the
-   * listing goes on from where it stopped.
+   * The store's size is unknown, so whether listing it (a call per 100 principals) beats
+   * asking for the missing ones one by one is unknown too. Pages the listing while asking
+   * would cost more than the pages read so far (a store of up to 100 is complete after one
+   * call), so the total is never much more than twice the cheaper of the two.
+   */
+  async #listWhileCheaper(askCost: () => number): Promise<void> {
+    while (!this.#complete && askCost() > this.#pagesRead) await this.#readPage();
+  }
+
+  /**
+   * Finds the named principals with few calls: the listing while it is cheaper (see above),
+   * then Get*Id and Describe* (2 calls) per name still missing. When Get*Id is not available
+   * (`UnknownOperationException`: an Active Directory identity source), the listing goes on.
    */
   async findByNames(names: readonly string[]): Promise<void> {
-    const cursor = this.#cursor();
-    for (let pagesRead = 1; ; pagesRead++) {
-      const next = await cursor.next();
-      if (next.done) break;
-      for (const item of next.value.items) this.#add(item);
-      if (next.value.last) break;
-      const missing = names.filter((n) => this.byName(n) === undefined);
-      if (LOOKUP_CALLS * missing.length > pagesRead) continue;
-      const results = await Promise.allSettled(missing.map((name) => this.#lookUp(name)));
-      const failures = results.flatMap((r) => (r.status === "rejected" ? [r.reason as unknown] : []));
-      const fatal = failures.find((e) => !isCode(e, "UnknownOperationException"));
-      if (fatal !== undefined) throw fatal;
-      if (failures.length > 0) await this.#drain(cursor);
-      return;
-    }
-    this.#complete = true;
+    const missing = () => names.filter((n) => this.byName(n) === undefined);
+    await this.#listWhileCheaper(() => LOOKUP_CALLS * missing().length);
+    if (this.#complete) return;
+    const results = await Promise.allSettled(missing().map((name) => this.#lookUp(name)));
+    const failures = results.flatMap((r) => (r.status === "rejected" ? [r.reason as unknown] : []));
+    const fatal = failures.find((e) => !isCode(e, "UnknownOperationException"));
+    if (fatal !== undefined) throw fatal;
+    if (failures.length > 0) await this.listAll();
+  }
+
+  /**
+   * Makes the principals with these ids known (or known not to exist) with few calls: the
+   * listing while it is cheaper, then one Describe* per id still unknown.
+   */
+  async resolveIds(ids: Iterable<string>): Promise<void> {
+    const wanted = [...new Set(ids)];
+    const unknown = () => wanted.filter((id) => !this.#byId.has(id));
+    await this.#listWhileCheaper(() => unknown().length);
+    await Promise.all(unknown().map((id) => this.resolveId(id)));
   }
 
   async #lookUp(name: string): Promise<void> {
@@ -288,7 +305,7 @@ export async function readMemberships(
   directory: Directory,
   groups: readonly Group[],
 ): Promise<MembershipRead[]> {
-  const perGroup = await Promise.all(
+  const listed = await Promise.all(
     groups.map(async (group) => {
       const name = directory.groups.nameOf(group);
       const GroupId = directory.groups.idOf(group);
@@ -307,21 +324,19 @@ export async function readMemberships(
           return { items: out.GroupMemberships, next: out.NextToken };
         },
       );
-      const reads = await Promise.all(
-        memberships.map(async (m): Promise<MembershipRead | null> => {
-          const userId = m.MemberId?.UserId;
-          if (!userId) return null;
-          const user = await directory.users.resolveId(userId);
-          if (user === null) return null;
-          return {
-            group: name,
-            userName: directory.users.nameOf(user),
-            membershipId: required(m.MembershipId, "MembershipId", "ListGroupMemberships"),
-          };
-        }),
-      );
-      return reads.filter((r): r is MembershipRead => r !== null);
+      return memberships.map((m) => ({
+        group: name,
+        userId: m.MemberId?.UserId,
+        membershipId: required(m.MembershipId, "MembershipId", "ListGroupMemberships"),
+      }));
     }),
   );
-  return perGroup.flat();
+  const all = listed.flat();
+  await directory.users.resolveIds(all.flatMap((m) => (m.userId ? [m.userId] : [])));
+  return all.flatMap((m) => {
+    const user = m.userId === undefined ? undefined : directory.users.byId(m.userId);
+    return user
+      ? [{ group: m.group, userName: directory.users.nameOf(user), membershipId: m.membershipId }]
+      : [];
+  });
 }

@@ -475,6 +475,9 @@ async function resolveRows(
   const unique = new Map(
     rows.map((r) => [`${r.accountId}/${r.permissionSetArn}/${r.principalType}/${r.principalId}`, r]),
   );
+  const idsOf = (type: AssignmentRow["principalType"]) =>
+    [...unique.values()].filter((r) => r.principalType === type).map((r) => r.principalId);
+  await Promise.all([directory.groups.resolveIds(idsOf("GROUP")), directory.users.resolveIds(idsOf("USER"))]);
   const resolved = await Promise.all(
     [...unique.values()].map(async (r) => {
       const entry = await catalog.describe(r.permissionSetArn);

@@ -95,6 +95,28 @@ describe("targeted principal lookups", () => {
     });
   });
 
+  it("lists the users rather than describing a big group's undeclared members one by one", async () => {
+    const { seed } = generateOrg({
+      accounts: 4,
+      ous: 1,
+      groups: 20,
+      users: 350,
+      permissionSets: 2,
+      declaredSets: 1,
+      ownedUndeclaredSets: 0,
+      managedGroups: 1,
+      bigGroupMembers: 150,
+      assignmentsPerGroup: 1,
+    });
+    const request = readRequestFor(config({ groups: [decl.group("group-000")] }), { refresh: "targeted" });
+    await withEmulator(seed, async ({ ctx }) => {
+      const { live, stats } = await readLive(ctx, request);
+      expect([...live.state.keys()].filter((a) => a.startsWith("membership/group-000/"))).toHaveLength(150);
+      expect(stats.calls["identitystore:ListUsers"]).toBe(4);
+      expect(stats.calls["identitystore:DescribeUser"]).toBeUndefined();
+    });
+  });
+
   it("finds a name that does not exist as absent, not as an error", async () => {
     await withEmulator(bigStore, async ({ ctx }) => {
       const { live } = await readLive(ctx, lookUp({ group: "no-such-group", user: "nobody@example.com" }));
