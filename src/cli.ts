@@ -1,5 +1,7 @@
 import type { Writable } from "node:stream";
 import { Command, CommanderError } from "commander";
+import { registerApply } from "./cli/apply.ts";
+import { registerDemo } from "./cli/demo.ts";
 import { registerEmulator } from "./cli/emulator.ts";
 import { colourEnabled, painter } from "./cli/output.ts";
 import { registerPlan } from "./cli/plan.ts";
@@ -16,6 +18,8 @@ export function buildProgram(): Command {
     .exitOverride();
   registerValidate(program);
   registerEmulator(program);
+  registerApply(program);
+  registerDemo(program);
   registerPlan(program);
   return program;
 }
