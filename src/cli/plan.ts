@@ -21,11 +21,11 @@ export interface PlanCommandOptions extends ConnectionFlags {
   out?: string;
   format: PlanFormat;
   /** Exit 2 when the plan has changes (Terraform's `-detailed-exitcode`). */
-  detailedExitcode: boolean;
+  detailedExitcode?: boolean;
   refresh: RefreshMode;
-  allowDeletes: boolean;
+  allowDeletes?: boolean;
   /** Text only: list every account, reason and unmanaged address. */
-  verbose: boolean;
+  verbose?: boolean;
 }
 
 type Stream = Writable & { isTTY?: boolean };
@@ -60,14 +60,14 @@ export function registerPlan(program: Command): void {
         .choices(["text", "markdown", "json"])
         .default("text"),
     )
-    .option("--detailed-exitcode", "exit 2 when the plan has changes", false)
+    .option("--detailed-exitcode", "exit 2 when the plan has changes")
     .addOption(
       new Option("--refresh <mode>", "read everything accessops owns, or only what the files name")
         .choices(["full", "targeted"])
         .default("full"),
     )
-    .option("--allow-deletes", "let a plan through the delete thresholds and the lockout rail", false)
-    .option("--verbose", "text: list every account, reason and unmanaged object", false);
+    .option("--allow-deletes", "let a plan through the delete thresholds and the lockout rail")
+    .option("--verbose", "text: list every account, reason and unmanaged object");
   addConnectionOptions(command)
     .addHelpText(
       "after",
@@ -103,7 +103,7 @@ export async function runPlan(dir: string, options: PlanCommandOptions, io: Plan
     for (const d of session.warnings) io.stderr.write(`${displayDiagnostic(d, dir, errPaint)}\n`);
     const started = io.elapsedMs();
     const run = await withDirPaths(dir, () =>
-      planWith(session, { refresh: options.refresh, allowDeletes: options.allowDeletes }),
+      planWith(session, { refresh: options.refresh, allowDeletes: options.allowDeletes === true }),
     );
     io.stderr.write(`${readCostLine(run.stats, io.elapsedMs() - started)}\n`);
     if (options.refresh === "targeted") io.stderr.write(`${TARGETED_NOTE}\n`);
@@ -120,7 +120,7 @@ export async function runPlan(dir: string, options: PlanCommandOptions, io: Plan
   io.stdout.write(render(plan, json, options, io));
 
   if (!plan.safety.ok) throw new UnsafePlanError(plan.safety.violations);
-  return options.detailedExitcode && plan.summary.total > 0 ? EXIT_CHANGES : EXIT_OK;
+  return options.detailedExitcode === true && plan.summary.total > 0 ? EXIT_CHANGES : EXIT_OK;
 }
 
 function render(plan: Plan, json: string, options: PlanCommandOptions, io: PlanIo): string {
@@ -130,7 +130,10 @@ function render(plan: Plan, json: string, options: PlanCommandOptions, io: PlanI
     case "markdown":
       return renderMarkdown(plan);
     case "text":
-      return renderText(plan, { paint: painter(colourEnabled(io.stdout, io.env)), verbose: options.verbose });
+      return renderText(plan, {
+        paint: painter(colourEnabled(io.stdout, io.env)),
+        verbose: options.verbose === true,
+      });
   }
 }
 
@@ -146,9 +149,13 @@ function outNote(plan: Plan, dir: string, out: string): string {
   const wrote = `wrote ${out} (checksum ${plan.checksum})`;
   if (plan.changes.length === 0) return `${wrote}: no changes to apply`;
   if (!plan.safety.ok) return `${wrote}: apply will refuse this plan until the safety rails pass`;
-  const where = dir === DEFAULT_DIR ? "" : ` ${dir}`;
-  const override = plan.safety.violations.length > 0 ? " --allow-deletes" : "";
-  return `${wrote}\nRun \`accessops apply${where}${override} --plan ${out}\` to apply exactly this plan.`;
+  // Apply re-plans and compares checksums, so it must read and judge as this plan did.
+  const flags = [
+    dir === DEFAULT_DIR ? "" : ` ${dir}`,
+    plan.refresh === "targeted" ? " --refresh targeted" : "",
+    plan.safety.violations.length > 0 ? " --allow-deletes" : "",
+  ].join("");
+  return `${wrote}\nRun \`accessops apply${flags} --plan ${out}\` to apply exactly this plan.`;
 }
 
 /**

@@ -257,17 +257,25 @@ describe.concurrent("accessops plan", () => {
     });
   });
 
-  it("plans a targeted read as the golden drift-targeted case, and says what it leaves out", async () => {
-    await withEmulator("drift", async (emu) => {
-      const { code, stdout, stderr } = await plan(emu, "drift", [
-        "--format",
-        "json",
-        "--refresh",
-        "targeted",
-      ]);
-      expect(code).toBe(0);
-      expect(stdout).toBe(golden("drift-targeted", "plan.json"));
-      expect(stderr).toContain("refresh targeted: only what the files name was read");
+  it("plans a targeted read as the golden drift-targeted case, says what it leaves out, and how to apply it", async () => {
+    await withTempDir(async (dir) => {
+      await withEmulator("drift", async (emu) => {
+        const out = join(dir, "plan.json");
+        const { code, stdout, stderr } = await plan(emu, "drift", [
+          "--format",
+          "json",
+          "--refresh",
+          "targeted",
+          "--out",
+          out,
+        ]);
+        expect(code).toBe(0);
+        expect(stdout).toBe(golden("drift-targeted", "plan.json"));
+        expect(stderr).toContain("refresh targeted: only what the files name was read");
+        expect(stderr).toContain(
+          `accessops apply ${FIXTURES}/drift/access --refresh targeted --plan ${out}\``,
+        );
+      });
     });
   });
 
