@@ -84,6 +84,8 @@ export function ownershipOf(config: Config, live: Live, resolved: ResolveResult)
 
   const assignmentReason = (a: AssignmentEntity, address: Address): string | null => {
     if (ignored(a)) return null;
+    // A delegated administrator can neither create nor delete there (AccessDeniedException): unmanaged.
+    if (!live.callerIsManagementAccount && a.accountId === live.org.managementAccountId) return null;
     const expiry = expired.get(address);
     if (expiry) return `expired at ${expiry.expires} (rule ${expiry.rule})`;
     const psOwner = permissionSetOwner(a.permissionSet);
