@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
+import { join, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { describe, expect, it } from "vitest";
@@ -31,11 +32,14 @@ describe("the published JSON Schema", () => {
   });
 
   it("is what every YAML file of the example points its editor at", () => {
-    const files = ["settings.yaml", "identity.yaml", "permission-sets.yaml", "assignments/platform.yaml"];
+    const files = readdirSync(ACCESS, { recursive: true, encoding: "utf8" }).filter((f) =>
+      /\.ya?ml$/.test(f),
+    );
+    expect(files.length).toBeGreaterThanOrEqual(4);
     for (const file of files) {
-      const depth = file.split("/").length - 1;
-      const firstLine = readFileSync(`${ACCESS}${file}`, "utf8").split("\n")[0];
-      expect(firstLine).toBe(
+      const depth = file.split(sep).length - 1;
+      const firstLine = readFileSync(join(ACCESS, file), "utf8").split("\n")[0];
+      expect(firstLine, file).toBe(
         `# yaml-language-server: $schema=${"../".repeat(depth + 1)}schema/accessops.schema.json`,
       );
     }
