@@ -3,6 +3,7 @@ import { Command, CommanderError } from "commander";
 import { registerApply } from "./cli/apply.ts";
 import { registerDemo } from "./cli/demo.ts";
 import { registerEmulator } from "./cli/emulator.ts";
+import { registerImport } from "./cli/import.ts";
 import { colourEnabled, painter } from "./cli/output.ts";
 import { registerPlan } from "./cli/plan.ts";
 import { registerValidate } from "./cli/validate.ts";
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerValidate(program);
   registerEmulator(program);
+  registerImport(program);
   registerApply(program);
   registerDemo(program);
   registerPlan(program);
