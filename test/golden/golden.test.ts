@@ -7,7 +7,7 @@ import { startEmulator } from "../../src/emulator/index.ts";
 import { ConfigError, formatDiagnostic } from "../../src/model/errors.ts";
 import type { RefreshMode } from "../../src/model/live.ts";
 import { openSession, planWith } from "../../src/pipeline.ts";
-import { renderJson, renderMarkdown } from "../../src/plan/index.ts";
+import { parsePlanJson, renderJson, renderMarkdown, renderText } from "../../src/plan/index.ts";
 import { TIME_SCALE } from "../aws/harness.ts";
 
 /**
@@ -21,6 +21,9 @@ import { TIME_SCALE } from "../aws/harness.ts";
  */
 
 const FIXTURES = fileURLToPath(new URL("../fixtures/", import.meta.url));
+const CLI_DOC = fileURLToPath(new URL("../../docs/cli.md", import.meta.url));
+/** The scenario docs/cli.md shows as its example plan. */
+const DOC_EXAMPLE = "drift";
 const UPDATE = process.env.UPDATE_GOLDEN === "1";
 /** The scenarios issue 4 asks for; fewer means a fixture folder went missing. */
 const SCENARIOS_AT_LEAST = 12;
@@ -131,5 +134,19 @@ describe("golden plan scenarios", () => {
     } finally {
       await emulator.stop();
     }
+  });
+
+  it(`docs/cli.md shows the ${DOC_EXAMPLE} scenario as it is planned`, () => {
+    const doc = readFileSync(CLI_DOC, "utf8");
+    const plan = parsePlanJson(readFileSync(join(FIXTURES, DOC_EXAMPLE, "plan.json"), "utf8"));
+    const text = renderText(plan, { paint: (_style, t) => t });
+    expect(doc).toContain(`$ accessops plan --out plan.json\n${text}\`\`\``);
+    const markdown = readFileSync(join(FIXTURES, DOC_EXAMPLE, "plan.md"), "utf8");
+    const quoted = markdown
+      .trimEnd()
+      .split("\n")
+      .map((line) => (line === "" ? ">" : `> ${line}`))
+      .join("\n");
+    expect(doc, `update the example in docs/cli.md from test/fixtures/${DOC_EXAMPLE}`).toContain(quoted);
   });
 });
