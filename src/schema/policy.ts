@@ -72,6 +72,12 @@ export function checkPolicyDocument(value: unknown, at: (path: Segment[]) => Sou
     );
   }
 
+  const prototypeKey = findPrototypeKey(policy);
+  if (prototypeKey) {
+    // `canonicalJson` would drop the key silently (assigning it sets a prototype instead).
+    error(prototypeKey, "invalid-policy", '"__proto__" is not a policy element; remove it');
+    return { canonical: null, diagnostics: errors };
+  }
   const canonical = canonicalJson(policy);
   const bytes = Buffer.byteLength(canonical, "utf8");
   if (bytes > QUOTAS.inlinePolicyBytes) {
@@ -98,6 +104,21 @@ export function checkPolicyDocument(value: unknown, at: (path: Segment[]) => Sou
     );
   }
   return { canonical: errors.length === 0 ? canonical : null, diagnostics: errors };
+}
+
+/** The path of the first `__proto__` key anywhere in the policy, or null. */
+function findPrototypeKey(policy: unknown): Segment[] | null {
+  const stack: { value: unknown; path: Segment[] }[] = [{ value: policy, path: [] }];
+  while (stack.length > 0) {
+    const { value, path } = stack.pop() as { value: unknown; path: Segment[] };
+    if (value === null || typeof value !== "object") continue;
+    for (const [key, child] of Object.entries(value)) {
+      const childPath = [...path, Array.isArray(value) ? Number(key) : key];
+      if (key === "__proto__") return childPath;
+      stack.push({ value: child, path: childPath });
+    }
+  }
+  return null;
 }
 
 function isStatementList(value: unknown): boolean {

@@ -142,3 +142,16 @@ describe("policy diagnostics", () => {
     ]);
   });
 });
+
+describe("a __proto__ key in a policy", () => {
+  it("is refused rather than silently dropped from the canonical text", () => {
+    const policy = JSON.parse(
+      '{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "__proto__": {"x": 1}}]}',
+    );
+    const check = checkPolicyDocument(policy, (path) => ({ file: path.join("/"), line: 1, column: 1 }));
+    expect(check.canonical).toBeNull();
+    expect(check.diagnostics.map(formatDiagnostic)).toEqual([
+      'Statement/0/__proto__:1:1: "__proto__" is not a policy element; remove it',
+    ]);
+  });
+});
