@@ -19,8 +19,10 @@ import {
   type CustomerManagedPolicyInput,
   type Declarations,
   type Entry,
+  type GroupInput,
   keyWhere,
   type PermissionSetInput,
+  type UserInput,
   where,
 } from "./input.ts";
 
@@ -96,7 +98,7 @@ function settingsOf(d: Declarations): Settings {
   };
 }
 
-function userOf(entry: Entry<Declarations["users"][number]["data"]>): UserDecl {
+function userOf(entry: Entry<UserInput>): UserDecl {
   const u = entry.data;
   return {
     userName: u.userName,
@@ -108,7 +110,7 @@ function userOf(entry: Entry<Declarations["users"][number]["data"]>): UserDecl {
   };
 }
 
-function groupOf(entry: Entry<Declarations["groups"][number]["data"]>): GroupDecl {
+function groupOf(entry: Entry<GroupInput>): GroupDecl {
   const g = entry.data;
   const external = g.external === true;
   return {
