@@ -125,7 +125,7 @@ export async function runApply(request: ApplyRequest, io: ApplyIo): Promise<Appl
     if (reviewed !== null) {
       const verdict = compareWithReviewed(reviewed, plan);
       if (verdict.kind === "stale") throw staleError(reviewed.checksum, plan.checksum, verdict.lines);
-      if (verdict.kind === "resume") {
+      if (verdict.kind === "resume" && verdict.remaining > 0) {
         resumed = { remaining: verdict.remaining, reviewed: verdict.reviewed };
         io.log(`resuming: ${verdict.remaining} of ${verdict.reviewed} reviewed changes remain`);
       }
