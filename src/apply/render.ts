@@ -73,7 +73,11 @@ export function renderReportText(report: ApplyReport, options: { paint: Paint })
       `Waited first for ${count(report.awaitedAtStart, "operation")} still in progress from an earlier run.`,
     );
   }
-  const made = DONE.filter((o) => report.totals[o] > 0).map((o) => `${o} ${doneByKind(report.entries, o)}`);
+  const made = DONE.filter((o) => report.totals[o] > 0 && o !== "unchanged").map((o) =>
+    o === "provisioned"
+      ? `re-provisioned ${count(report.totals[o], "permission set")}`
+      : `${o} ${doneByKind(report.entries, o)}`,
+  );
   if (made.length > 0) out.push(`Done: ${made.join("; ")}.`);
 
   const failed = report.entries.filter((e) => e.outcome === "failed");

@@ -100,7 +100,13 @@ export async function runDemo(options: { timeScale: number }, io: DemoIo): Promi
     try {
       for (const d of first.warnings) io.stderr.write(`${displayDiagnostic(d, ACCESS_LABEL, errPaint)}\n`);
       const { plan } = await planWith(first, { refresh: "full", allowDeletes: false });
-      say(renderText(plan, { paint }));
+      // The plan's closing hint names `apply --checksum`; here step 2 is that apply.
+      say(
+        renderText(plan, { paint })
+          .split("\n")
+          .filter((line) => !line.startsWith("Run `accessops apply"))
+          .join("\n"),
+      );
     } finally {
       first.ctx.close();
     }

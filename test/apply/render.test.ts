@@ -1,5 +1,12 @@
+import { setTimeout as delay } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
-import { progressLine, shortDuration } from "../../src/apply/progress.ts";
+import {
+  isInteractive,
+  ProgressTracker,
+  progressLine,
+  shortDuration,
+  startProgressDisplay,
+} from "../../src/apply/progress.ts";
 import {
   renderReportJson,
   renderReportMarkdown,
@@ -7,6 +14,7 @@ import {
   reportHeadline,
 } from "../../src/apply/render.ts";
 import { type ApplyEntry, type ApplyReport, reportSucceeded, totalsOf } from "../../src/apply/report.ts";
+import { systemClock } from "../../src/aws/clock.ts";
 import { painter } from "../../src/cli/output.ts";
 
 const plain = painter(false);
@@ -58,7 +66,7 @@ describe("the ApplyReport renderers", () => {
     expect(renderReportText(r, { paint: plain })).toBe(
       [
         "Apply complete: 4 changes made (2 created, 1 updated, 1 provisioned) in 1m12s.",
-        "Done: created 2 assignments; updated 1 permission set; provisioned 1 re-provision.",
+        "Done: created 2 assignments; updated 1 permission set; re-provisioned 1 permission set.",
         "",
         `812 API calls, 0 throttled, 3 retries. Plan ${"ab".repeat(32)}.`,
         "",
@@ -166,5 +174,53 @@ describe("the progress line", () => {
         etaMs: null,
       }),
     ).toBe("applying: 0/10 done · 3 in flight · 2 throttled · 1 failed · 5s elapsed");
+  });
+});
+
+describe("the progress display", () => {
+  it("redraws one line in place on a terminal, and clears it when stopped", async () => {
+    let out = "";
+    const tracker = new ProgressTracker(4, systemClock);
+    tracker.begin();
+    const stop = startProgressDisplay(tracker, { write: (t: string) => (out += t) }, { interactive: true });
+    await delay(450);
+    stop();
+    const frames = out.split("\r").filter(Boolean);
+    expect(frames.length).toBeGreaterThanOrEqual(2);
+    const CLEAR_LINE = "\u001b[K";
+    expect(frames[0]?.endsWith(CLEAR_LINE)).toBe(true);
+    expect(frames[0]?.slice(0, -CLEAR_LINE.length)).toMatch(
+      /^applying: 0\/4 done · 1 in flight · \d+s elapsed$/,
+    );
+    expect(out).not.toContain("\n");
+    expect(out.endsWith("\r\u001b[K")).toBe(true);
+  });
+
+  it("prints a heartbeat line every few seconds without one, and nothing more", async () => {
+    let out = "";
+    const tracker = new ProgressTracker(2, systemClock);
+    tracker.finished(false);
+    const stop = startProgressDisplay(
+      tracker,
+      { write: (t: string) => (out += t) },
+      { interactive: false, heartbeatMs: 20 },
+    );
+    await delay(110);
+    stop();
+    const lines = out.split("\n").filter(Boolean);
+    expect(lines.length).toBeGreaterThanOrEqual(2);
+    for (const line of lines) expect(line).toMatch(/^applying: 1\/2 done · 0 in flight · ETA \d+s$/);
+    const after = out;
+    await delay(60);
+    expect(out).toBe(after);
+  });
+
+  it.each([
+    [{ isTTY: true }, {}, true],
+    [{ isTTY: true }, { CI: "true" }, false],
+    [{ isTTY: true }, { TERM: "dumb" }, false],
+    [{ isTTY: false }, {}, false],
+  ])("draws a live line for %j with %j: %s", (stream, env, expected) => {
+    expect(isInteractive(stream, env)).toBe(expected);
   });
 });
