@@ -6,6 +6,7 @@ import { registerEmulator } from "./cli/emulator.ts";
 import { registerImport } from "./cli/import.ts";
 import { colourEnabled, painter } from "./cli/output.ts";
 import { registerPlan } from "./cli/plan.ts";
+import { registerReport } from "./cli/report.ts";
 import { registerValidate } from "./cli/validate.ts";
 import { packageVersion } from "./cli/version.ts";
 import { AccessopsError, ConfigError, EXIT_ERROR, exitCodeFor, formatDiagnostic } from "./model/errors.ts";
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerValidate(program);
   registerEmulator(program);
   registerImport(program);
+  registerReport(program);
   registerApply(program);
   registerDemo(program);
   registerPlan(program);

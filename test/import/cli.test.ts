@@ -1,24 +1,15 @@
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ImportFlags, runImport } from "../../src/cli/import.ts";
 import { type RunningEmulator, startEmulator } from "../../src/emulator/index.ts";
 import { ConfigError } from "../../src/model/errors.ts";
 import { loadAccessDir } from "../../src/schema/load.ts";
-import { NOW } from "./harness.ts";
+import { Capture, NOW } from "./harness.ts";
 import { externalSeed, nestedSeed } from "./seeds.ts";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
-
-class Capture extends Writable {
-  text = "";
-  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
 
 const run = async (flags: ImportFlags): Promise<{ code: number; stdout: string }> => {
   const stdout = new Capture();

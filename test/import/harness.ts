@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Writable } from "node:stream";
 import { SSOAdminClient, TagResourceCommand } from "@aws-sdk/client-sso-admin";
 import { readLive } from "../../src/aws/reader.ts";
 import type { RunningEmulator, Seed } from "../../src/emulator/index.ts";
@@ -101,6 +102,15 @@ async function tag(emulator: RunningEmulator, live: Live, names: readonly string
     }
   } finally {
     client.destroy();
+  }
+}
+
+/** A writable stream that keeps what is written, for commands' stdout and stderr. */
+export class Capture extends Writable {
+  text = "";
+  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
+    this.text += chunk.toString();
+    done();
   }
 }
 
