@@ -45,6 +45,10 @@ export interface ApplyCliIo {
 }
 
 const DEFAULT_DIR = "access";
+/** The shell's convention for a process ended by Ctrl-C (128 + SIGINT). */
+const EXIT_INTERRUPTED = 130;
+const INTERRUPTED =
+  "interrupted: requests already sent keep running at AWS. Run the same apply again to finish: it waits for them first and repeats nothing.";
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 function checksumArg(value: string): string {
@@ -124,6 +128,10 @@ export function registerApply(program: Command): void {
       ].join("\n"),
     )
     .action(async (dir: string, options: ApplyCommandOptions) => {
+      process.once("SIGINT", () => {
+        process.stderr.write(`\n${INTERRUPTED}\n`);
+        process.exit(EXIT_INTERRUPTED);
+      });
       process.exitCode = await runApplyCommand(dir, options, {
         stdout: process.stdout,
         stderr: process.stderr,
