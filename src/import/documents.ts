@@ -36,6 +36,11 @@ const AWS_TAG_PREFIX = "aws:";
  */
 const FILE_BUDGET_BYTES = 512 * 1024;
 
+/** Items are indented under their top-level key. */
+const ITEM_INDENT = "  ";
+/** Room per header line for what surrounds the text: `# `, the modeline prefix and its `../`s, the newline. */
+const HEADER_LINE_BYTES = 64;
+
 /** Collections written on one line (`{group: X}`, `[a, b]`) when they hold only scalars and are short. */
 const FLOW_MAX_CHARS = 80;
 
@@ -569,13 +574,18 @@ function renderChunks(
   const rendered = items.map((item) => ({ item, lines: itemLines(item, key === "settings") }));
   const groups: (typeof rendered)[] = [];
   let current: typeof rendered = [];
-  let size = 0;
+  // The header: modeline (its schema path grows with the depth), comments and the key line.
+  const header = [schema, `${key}:`, ...comment].reduce(
+    (n, l) => n + Buffer.byteLength(l) + HEADER_LINE_BYTES,
+    0,
+  );
+  let size = header;
   for (const r of rendered) {
-    const bytes = r.lines.reduce((n, l) => n + Buffer.byteLength(l) + 1, 0);
+    const bytes = r.lines.reduce((n, l) => n + Buffer.byteLength(l) + ITEM_INDENT.length + 1, 0);
     if (current.length > 0 && size + bytes > FILE_BUDGET_BYTES) {
       groups.push(current);
       current = [];
-      size = 0;
+      size = header;
     }
     current.push(r);
     size += bytes;
@@ -600,7 +610,7 @@ function renderChunks(
           lastLine: lines.length + only.lines.length,
           owner: only.item.owner,
         });
-        lines.push(...only.lines.map((l) => `  ${l}`));
+        lines.push(...only.lines.map((l) => `${ITEM_INDENT}${l}`));
       }
     } else {
       lines.push(`${key}:`);
@@ -611,7 +621,7 @@ function renderChunks(
           lastLine: lines.length + itemText.length,
           owner: item.owner,
         });
-        lines.push(...itemText.map((l) => `  ${l}`));
+        lines.push(...itemText.map((l) => `${ITEM_INDENT}${l}`));
       }
     }
     return { path, text: `${lines.join("\n")}\n`, spans };
