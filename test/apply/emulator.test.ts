@@ -4,11 +4,8 @@ import { CreateGroupCommand, IdentitystoreClient } from "@aws-sdk/client-identit
 import { afterEach, describe, expect, it } from "vitest";
 import { readJournal, type WriteRecord } from "../../src/apply/journal.ts";
 import type { ApplyReport } from "../../src/apply/report.ts";
-import { scaledSession } from "../../src/apply/run.ts";
 import type { RunningEmulator } from "../../src/emulator/index.ts";
 import { StalePlanError } from "../../src/model/errors.ts";
-import type { Plan } from "../../src/model/plan.ts";
-import { openSession, planWith } from "../../src/pipeline.ts";
 import { renderJson } from "../../src/plan/index.ts";
 import { applyCli } from "./cli-io.ts";
 import {
@@ -16,7 +13,7 @@ import {
   accessFiles,
   duplicateWrites,
   emulator,
-  TIME_SCALE,
+  planNow,
   tempDir,
   type Variant,
 } from "./scenario.ts";
@@ -31,17 +28,6 @@ async function start(options: Parameters<typeof emulator>[0] = {}): Promise<Runn
   const emu = await emulator(options);
   running.push(emu);
   return emu;
-}
-
-async function planNow(dir: string, endpoint: string): Promise<Plan> {
-  const session = await openSession(
-    scaledSession({ dir, now: new Date(), instanceArn: null, connection: { endpoint, env: {} } }, TIME_SCALE),
-  );
-  try {
-    return (await planWith(session, { refresh: "full", allowDeletes: false })).plan;
-  } finally {
-    session.ctx.close();
-  }
 }
 
 async function setup(variant: Variant = {}) {

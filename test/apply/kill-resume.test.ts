@@ -5,13 +5,10 @@ import { setTimeout as delay } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ApplyReport } from "../../src/apply/report.ts";
-import { scaledSession } from "../../src/apply/run.ts";
 import type { RunningEmulator } from "../../src/emulator/index.ts";
-import type { Plan } from "../../src/model/plan.ts";
-import { openSession, planWith } from "../../src/pipeline.ts";
 import { renderJson } from "../../src/plan/index.ts";
 import { applyCli } from "./cli-io.ts";
-import { accessFiles, duplicateWrites, emulator, TIME_SCALE, tempDir } from "./scenario.ts";
+import { accessFiles, duplicateWrites, emulator, planNow, TIME_SCALE, tempDir } from "./scenario.ts";
 
 /**
  * Kill and resume: the installed CLI (`node bin/accessops.js`, the compiled build/, which
@@ -94,17 +91,6 @@ async function journalLines(path: string): Promise<number> {
     return (await readFile(path, "utf8")).split("\n").filter(Boolean).length;
   } catch {
     return 0;
-  }
-}
-
-async function planNow(dir: string, endpoint: string): Promise<Plan> {
-  const session = await openSession(
-    scaledSession({ dir, now: new Date(), instanceArn: null, connection: { endpoint, env: {} } }, TIME_SCALE),
-  );
-  try {
-    return (await planWith(session, { refresh: "full", allowDeletes: false })).plan;
-  } finally {
-    session.ctx.close();
   }
 }
 

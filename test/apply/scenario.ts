@@ -1,7 +1,10 @@
 import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { scaledSession } from "../../src/apply/run.ts";
 import { type RunningEmulator, type Seed, startEmulator } from "../../src/emulator/index.ts";
+import type { Plan } from "../../src/model/plan.ts";
+import { openSession, planWith } from "../../src/pipeline.ts";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 
@@ -180,4 +183,16 @@ export function duplicateWrites(emu: RunningEmulator): string[] {
     seen.set(key, (seen.get(key) ?? 0) + 1);
   }
   return [...seen].filter(([, n]) => n > 1).map(([k, n]) => `${n}× ${k}`);
+}
+
+/** `accessops plan` of `dir` against the emulator at `endpoint`, in-process (paced for TIME_SCALE). */
+export async function planNow(dir: string, endpoint: string): Promise<Plan> {
+  const session = await openSession(
+    scaledSession({ dir, now: new Date(), instanceArn: null, connection: { endpoint, env: {} } }, TIME_SCALE),
+  );
+  try {
+    return (await planWith(session, { refresh: "full", allowDeletes: false })).plan;
+  } finally {
+    session.ctx.close();
+  }
 }
