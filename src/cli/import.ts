@@ -3,7 +3,7 @@ import { relative, resolve } from "node:path";
 import type { Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { type Command, Option } from "commander";
-import { connect } from "../aws/clients.ts";
+import { type ConnectionOptions, connect } from "../aws/clients.ts";
 import { readLive } from "../aws/reader.ts";
 import { type ImportResult, importLive, wholeInstanceRequest, writeImport } from "../import/index.ts";
 import { ConfigError, EXIT_OK, InternalError } from "../model/errors.ts";
@@ -32,6 +32,8 @@ export interface ImportIo {
   stderr: Stream;
   env: NodeJS.ProcessEnv;
   now: Date;
+  /** Pacing overrides; tests match them to an emulator running at a higher time scale. */
+  limits?: ConnectionOptions["limits"];
 }
 
 export function registerImport(program: Command): void {
@@ -79,6 +81,7 @@ export async function runImport(flags: ImportFlags, io: ImportIo): Promise<numbe
     profile: flags.profile ?? null,
     maxRate: flags.maxRate ?? null,
     env: io.env,
+    ...(io.limits ? { limits: io.limits } : {}),
   });
   try {
     const { live } = await readLive(ctx, wholeInstanceRequest(flags.instanceArn ?? null));
@@ -169,11 +172,26 @@ function writeSummary(result: ImportResult, dir: string, removed: number, paint:
   out();
   const tag = result.config.settings.ownership.tag;
   const adoptions = result.adoptions.length;
-  if (adoptions > 0) {
+  const stale = result.staleProvisioning.length;
+  if (stale > 0) {
     out(
-      `${paint("bold", "Next:")} run accessops apply once to adopt ${plural(adoptions, "permission set")}: it only adds the tag ${tag.key}=${tag.value}. After that, accessops plan shows no changes.`,
+      `${plural(stale, "permission set holds", "permission sets hold")} outdated copies in some accounts (drift that exists with or without the import): ${result.staleProvisioning.map((c) => (c.after?.kind === "provisioning" ? c.after.permissionSet : c.address)).join(", ")}.`,
+    );
+  }
+  const next = paint("bold", "Next:");
+  if (adoptions > 0 && stale > 0) {
+    out(
+      `${next} run accessops apply once: it adds the tag ${tag.key}=${tag.value} to ${plural(adoptions, "permission set")} and re-provisions the outdated copies. After that, accessops plan shows no changes.`,
+    );
+  } else if (adoptions > 0) {
+    out(
+      `${next} run accessops apply once to adopt ${plural(adoptions, "permission set")}: it only adds the tag ${tag.key}=${tag.value}. After that, accessops plan shows no changes.`,
+    );
+  } else if (stale > 0) {
+    out(
+      `${next} run accessops apply once to re-provision the outdated copies. After that, accessops plan shows no changes.`,
     );
   } else {
-    out(`${paint("bold", "Next:")} commit ${dir}; accessops plan shows no changes.`);
+    out(`${next} commit ${dir}; accessops plan shows no changes.`);
   }
 }

@@ -29,11 +29,17 @@ export interface ImportResult extends ImportDocuments {
   config: Config;
   /**
    * The imported files planned against the same live state: the round-trip check. Its changes
-   * are the adoptions only (`adopt: true` updates that add the ownership tag), unless `unexpected`
-   * says otherwise.
+   * are the adoptions (`adopt: true` updates that add the ownership tag) and `staleProvisioning`,
+   * unless `unexpected` says otherwise.
    */
   plan: Plan;
-  /** Changes of `plan` other than adoptions: empty when the import round-trips (a bug otherwise). */
+  /**
+   * Re-provisionings of permission sets holding outdated copies in some accounts
+   * (`LATEST_PERMISSION_SET_NOT_PROVISIONED`): drift that exists with or without the import, which
+   * the first apply fixes. Never part of `unexpected`.
+   */
+  staleProvisioning: Change[];
+  /** Changes of `plan` other than adoptions and stale re-provisioning: empty unless import has a bug. */
   unexpected: Change[];
 }
 
@@ -41,7 +47,8 @@ export interface ImportResult extends ImportDocuments {
  * Imports a live instance: folds it into access documents, loads them with the real loader
  * (permission sets whose live content the file format cannot express, such as an inline policy
  * without a Version, are imported as external instead, with a note), and plans them against the
- * same live state to check that nothing but adoptions would change. Pure (no I/O; `now` is the
+ * same live state to check that nothing but adoptions (and re-provisioning of copies that are
+ * stale already) would change. Pure (no I/O; `now` is the
  * planner's clock input). Throws `ConfigError` when the written files do not validate for any
  * other reason, listing every problem.
  */
@@ -72,8 +79,11 @@ export async function importLive(live: Live, options: ImportOptions & { now: Dat
     }
   }
   const plan = buildPlan({ config: loaded.config, live, now: options.now, allowDeletes: false });
-  const unexpected = plan.changes.filter((c) => !(c.action === "update" && c.adopt === true && onlyTags(c)));
-  return { ...docs, config: loaded.config, plan, unexpected };
+  const staleProvisioning = plan.changes.filter(isStaleProvisioning);
+  const unexpected = plan.changes.filter(
+    (c) => !(c.action === "update" && c.adopt === true && onlyTags(c)) && !isStaleProvisioning(c),
+  );
+  return { ...docs, config: loaded.config, plan, staleProvisioning, unexpected };
 }
 
 type Loaded = { ok: true; config: Config } | { ok: false; errors: Diagnostic[] };
@@ -96,6 +106,18 @@ function ownerOf(docs: ImportDocuments, d: Diagnostic): ItemSpan["owner"] | null
   if (policyOwner !== undefined) return { kind: "permissionSet", name: policyOwner };
   const span = docs.spans.find((s) => s.file === d.file && d.line >= s.firstLine && d.line <= s.lastLine);
   return span?.owner ?? null;
+}
+
+/**
+ * A provision of the accounts holding a stale copy, not of every account: the permission set
+ * itself does not change, so it is live drift rather than something the import introduced.
+ */
+function isStaleProvisioning(c: Change): boolean {
+  return (
+    c.action === "provision" &&
+    c.after?.kind === "provisioning" &&
+    c.after.target !== "ALL_PROVISIONED_ACCOUNTS"
+  );
 }
 
 /** An adoption changes the tags and nothing else: no re-provisioning, no access change. */

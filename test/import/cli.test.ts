@@ -6,14 +6,20 @@ import { type ImportFlags, runImport } from "../../src/cli/import.ts";
 import { type RunningEmulator, startEmulator } from "../../src/emulator/index.ts";
 import { ConfigError } from "../../src/model/errors.ts";
 import { loadAccessDir } from "../../src/schema/load.ts";
-import { Capture, NOW } from "./harness.ts";
-import { externalSeed, nestedSeed } from "./seeds.ts";
+import { Capture, NOW, SCALED_LIMITS, TIME_SCALE } from "./harness.ts";
+import { externalSeed, nestedSeed, staleSeed } from "./seeds.ts";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 
 const run = async (flags: ImportFlags): Promise<{ code: number; stdout: string }> => {
   const stdout = new Capture();
-  const code = await runImport(flags, { stdout, stderr: new Capture(), env: {}, now: NOW });
+  const code = await runImport(flags, {
+    stdout,
+    stderr: new Capture(),
+    env: {},
+    now: NOW,
+    limits: SCALED_LIMITS,
+  });
   return { code, stdout: stdout.text };
 };
 
@@ -23,8 +29,8 @@ describe("accessops import", () => {
   let work: string;
   beforeAll(async () => {
     [emulator, nested] = await Promise.all([
-      startEmulator({ seed: externalSeed, latencyMs: 0 }),
-      startEmulator({ seed: nestedSeed, latencyMs: 0 }),
+      startEmulator({ seed: externalSeed, latencyMs: 0, timeScale: TIME_SCALE }),
+      startEmulator({ seed: nestedSeed, latencyMs: 0, timeScale: TIME_SCALE }),
     ]);
     work = await mkdtemp(join(tmpdir(), "accessops-import-cli-"));
   });
@@ -97,6 +103,21 @@ describe("accessops import", () => {
     expect(await readdir(join(out, "policies"))).toEqual([]);
     expect(await readFile(join(out, "README.md"), "utf8")).toBe("our notes\n");
     expect((await loadAccessDir(out, { now: NOW })).ok).toBe(true);
+  });
+
+  it("says when the first apply also re-provisions outdated copies", async () => {
+    const stale = await startEmulator({ seed: staleSeed, latencyMs: 0, timeScale: TIME_SCALE });
+    try {
+      const { stdout } = await run({ out: join(work, "stale"), endpoint: stale.endpoint });
+      expect(stdout).toContain(
+        "1 permission set holds outdated copies in some accounts (drift that exists with or without the import): ReadOnly.",
+      );
+      expect(stdout).toContain(
+        "Next: run accessops apply once: it adds the tag managed-by=accessops to 1 permission set and re-provisions the outdated copies.",
+      );
+    } finally {
+      await stale.stop();
+    }
   });
 
   it("refuses a pattern that could backtrack without end", async () => {

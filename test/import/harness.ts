@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { SSOAdminClient, TagResourceCommand } from "@aws-sdk/client-sso-admin";
+import { DEFAULT_LIMITS } from "../../src/aws/limiter.ts";
 import { readLive } from "../../src/aws/reader.ts";
 import type { RunningEmulator, Seed } from "../../src/emulator/index.ts";
 import { type ImportResult, importLive, wholeInstanceRequest, writeImport } from "../../src/import/index.ts";
@@ -15,6 +16,14 @@ import { type Harness, TIME_SCALE, withEmulator } from "../aws/harness.ts";
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 
 export const NOW = new Date("2026-06-01T00:00:00.000Z");
+export { TIME_SCALE };
+
+/** The client's pacing for an emulator at `TIME_SCALE`: AWS's quotas, faster. */
+export const SCALED_LIMITS = {
+  ssoAdminRate: DEFAULT_LIMITS.ssoAdminRate * TIME_SCALE,
+  identityStoreRate: DEFAULT_LIMITS.identityStoreRate * TIME_SCALE,
+  organizationsRate: DEFAULT_LIMITS.organizationsRate * TIME_SCALE,
+};
 
 /** What one import round trip produced, for the test to inspect. */
 export interface RoundTrip {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Config } from "../../src/model/config.ts";
 import type { Plan } from "../../src/model/plan.ts";
 import { changeLines, roundTrip } from "./harness.ts";
-import { delegatedSeed, externalSeed, NESTED_ACCOUNTS, nestedSeed } from "./seeds.ts";
+import { delegatedSeed, externalSeed, NESTED_ACCOUNTS, nestedSeed, staleSeed } from "./seeds.ts";
 
 /** A rule as a reviewer reads it: principal, permission sets, targets and exclusions that are set. */
 function rules(config: Config): string[] {
@@ -138,6 +138,19 @@ describe("import round trip: import, validate, plan gives no changes but adoptio
     expect(rules(cfg)).toEqual(["group Admins [Admin] all", "group Readers [ReadOnly] ous Root/Workloads"]);
     expectOnlyAdoptions(rt.first, ["ReadOnly"]);
     expect(rt.afterAdoption?.changes).toEqual([]);
+  });
+
+  it("live drift import does not cause (an outdated copy) stays a provision, and is not a failed round trip", async () => {
+    const rt = await roundTrip(staleSeed);
+    expect(rt.result.unexpected).toEqual([]);
+    expect(rt.result.staleProvisioning.map((c) => `${c.action} ${c.address}`)).toEqual([
+      "provision provisioning/ReadOnly",
+    ]);
+    expect(changeLines(rt.first)).toEqual([
+      "update permission-set/ReadOnly",
+      "provision provisioning/ReadOnly",
+    ]);
+    expect(changeLines(rt.afterAdoption ?? rt.first)).toEqual(["provision provisioning/ReadOnly"]);
   });
 
   it("--external-permission-sets extends the built-in list; their assignments stay declared", async () => {

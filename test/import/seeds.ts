@@ -263,3 +263,14 @@ export const delegatedSeed: Seed = {
     ...assignEach(["workload-a", "workload-b"], "ReadOnly", { group: "Readers" }),
   ],
 };
+
+/**
+ * `externalSeed` with drift import cannot cause nor fix in the files: ReadOnly holds an outdated
+ * copy in prod-a (`LATEST_PERMISSION_SET_NOT_PROVISIONED`).
+ */
+export const staleSeed: Seed = {
+  ...externalSeed,
+  permissionSets: (externalSeed.permissionSets ?? []).map((p) =>
+    p.name === "ReadOnly" ? { ...p, provisionedTo: ["prod-a"], stale: ["prod-a"] } : p,
+  ),
+};

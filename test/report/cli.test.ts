@@ -8,18 +8,10 @@ import { type ReportFlags, runReport } from "../../src/cli/report.ts";
 import { type RunningEmulator, startEmulator } from "../../src/emulator/index.ts";
 import { importLive, wholeInstanceRequest, writeImport } from "../../src/import/index.ts";
 import { ConfigError } from "../../src/model/errors.ts";
-import { Capture, NOW } from "../import/harness.ts";
+import { Capture, NOW, SCALED_LIMITS, TIME_SCALE } from "../import/harness.ts";
 import { NESTED_ACCOUNTS, nestedSeed } from "../import/seeds.ts";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
-
-/** The emulator's quotas and the client's pacing, both multiplied: AWS's limits, faster. */
-const TIME_SCALE = 25;
-const limits = {
-  ssoAdminRate: 20 * TIME_SCALE,
-  identityStoreRate: 20 * TIME_SCALE,
-  organizationsRate: 10 * TIME_SCALE,
-};
 
 /** Nothing listens here: a report that tried to reach AWS would fail at once. */
 const NOWHERE = "http://127.0.0.1:1";
@@ -44,7 +36,7 @@ describe("accessops report against the emulator", () => {
     work = await mkdtemp(join(tmpdir(), "accessops-report-cli-"));
     dir = join(work, "access");
     // The access files: the emulator's instance imported, so files and live agree.
-    const ctx = connect({ endpoint: emulator.endpoint, env: {}, limits });
+    const ctx = connect({ endpoint: emulator.endpoint, env: {}, limits: SCALED_LIMITS });
     try {
       const { live } = await readLive(ctx, wholeInstanceRequest(null));
       const result = await importLive(live, { region: "us-east-1", schema: "schema.json", now: NOW });
@@ -64,7 +56,7 @@ describe("accessops report against the emulator", () => {
     const code = await runReport(
       dir,
       { expiringWithin: 7, ...flags },
-      { stdout, stderr, env: {}, now: NOW, limits },
+      { stdout, stderr, env: {}, now: NOW, limits: SCALED_LIMITS },
     );
     return { code, stdout: stdout.text, stderr: stderr.text };
   };
