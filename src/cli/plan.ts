@@ -7,7 +7,7 @@ import { ConfigError, EXIT_CHANGES, EXIT_OK, UnsafePlanError } from "../model/er
 import type { RefreshMode } from "../model/live.ts";
 import type { Plan } from "../model/plan.ts";
 import { openSession, planWith } from "../pipeline.ts";
-import { renderJson, renderMarkdown, renderText } from "../plan/index.ts";
+import { applyCommand, renderJson, renderMarkdown, renderText, TARGETED_SCOPE } from "../plan/index.ts";
 import { count } from "../plan/words.ts";
 import { addConnectionOptions, type ConnectionFlags, sessionOptions } from "./connection.ts";
 import { colourEnabled, painter } from "./output.ts";
@@ -42,8 +42,7 @@ export interface PlanIo {
 }
 
 /** What a targeted read leaves out (docs/aws-reading.md), said on every targeted plan. */
-const TARGETED_NOTE =
-  "refresh targeted: only what the files name was read, so nothing outside it is deleted (owned permission sets no longer declared, undeclared groups and users, assignments to principals the files do not name); plan with --refresh full to see those.";
+const TARGETED_NOTE = `refresh targeted: ${TARGETED_SCOPE}`;
 
 /** The access directory when none is given. */
 const DEFAULT_DIR = "access";
@@ -117,24 +116,31 @@ export async function runPlan(dir: string, options: PlanCommandOptions, io: Plan
     await writeFileAtomic(options.out, json);
     io.stderr.write(`${outNote(plan, dir, options.out)}\n`);
   }
-  io.stdout.write(render(plan, json, options, io));
+  io.stdout.write(render(plan, json, dir, options, io));
 
   if (!plan.safety.ok) throw new UnsafePlanError(plan.safety.violations);
   return options.detailedExitcode === true && plan.summary.total > 0 ? EXIT_CHANGES : EXIT_OK;
 }
 
-function render(plan: Plan, json: string, options: PlanCommandOptions, io: PlanIo): string {
+function render(plan: Plan, json: string, dir: string, options: PlanCommandOptions, io: PlanIo): string {
+  const typed = typedDir(dir);
   switch (options.format) {
     case "json":
       return json;
     case "markdown":
-      return renderMarkdown(plan);
+      return renderMarkdown(plan, typed);
     case "text":
       return renderText(plan, {
         paint: painter(colourEnabled(io.stdout, io.env)),
         verbose: options.verbose === true,
+        ...typed,
       });
   }
+}
+
+/** The directory for the suggested apply command: left out when it is the default. */
+function typedDir(dir: string): { dir?: string } {
+  return dir === DEFAULT_DIR ? {} : { dir };
 }
 
 /** `read live state: 412 API calls in 3.1 s, 0 throttled` (and the retries, when there were any). */
@@ -149,13 +155,7 @@ function outNote(plan: Plan, dir: string, out: string): string {
   const wrote = `wrote ${out} (checksum ${plan.checksum})`;
   if (plan.changes.length === 0) return `${wrote}: no changes to apply`;
   if (!plan.safety.ok) return `${wrote}: apply will refuse this plan until the safety rails pass`;
-  // Apply re-plans and compares checksums, so it must read and judge as this plan did.
-  const flags = [
-    dir === DEFAULT_DIR ? "" : ` ${dir}`,
-    plan.refresh === "targeted" ? " --refresh targeted" : "",
-    plan.safety.violations.length > 0 ? " --allow-deletes" : "",
-  ].join("");
-  return `${wrote}\nRun \`accessops apply${flags} --plan ${out}\` to apply exactly this plan.`;
+  return `${wrote}\nRun \`${applyCommand(plan, { ...typedDir(dir), planFile: out })}\` to apply exactly this plan.`;
 }
 
 /**

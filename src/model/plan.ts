@@ -1,5 +1,5 @@
 import type { OrphanAssignment } from "./live.ts";
-import type { Address, Entity, EntityKind, PrincipalType } from "./state.ts";
+import type { Address, AssignmentEntity, Entity, EntityKind, PrincipalType } from "./state.ts";
 
 /** The plan JSON format version. Bump on incompatible changes; add fields freely. */
 export const PLAN_FORMAT_VERSION = 1;
@@ -79,6 +79,14 @@ export interface Change {
    * deleted by a separate `delete` change in the deletion phase, after its assignments moved.
    */
   replaces?: string;
+  /**
+   * Set when the change cannot be applied because something it needs does not exist: the address
+   * of the missing principal or permission set (for example `group/Okta-Engineering`). The same
+   * address is in an `unresolved-principal` safety violation, which is never overridable, so a
+   * plan holding a blocked change is always refused. Kept in `changes` so the reviewer sees what
+   * the files ask for; renderers show it as blocked, never as access that will be granted.
+   */
+  blockedBy?: Address;
 }
 
 export interface PlanSummary {
@@ -89,6 +97,11 @@ export interface PlanSummary {
   provision: number;
   /** All changes. */
   total: number;
+  /**
+   * How many of the changes are blocked (`Change.blockedBy`), already counted above by action.
+   * Present only when some change is blocked.
+   */
+  blocked?: number;
 }
 
 /** What one principal gains and loses through one permission set, across accounts. */
@@ -110,6 +123,11 @@ export interface AccessDelta {
   gainsScope: string;
   /** `scope` of the lost accounts alone; empty when nothing is lost. For display only. */
   losesScope: string;
+  /**
+   * Set when the gains cannot be granted: the address of the missing principal or permission set
+   * (see `Change.blockedBy`). The gains are what the files ask for, not access the plan grants.
+   */
+  blockedBy?: Address;
 }
 
 export type SafetyRule =
@@ -117,11 +135,16 @@ export type SafetyRule =
   | "max-delete-percent"
   | "unresolved-principal"
   | "recreated-group"
-  | "lockout";
+  | "lockout"
+  | "management-account-permission-set";
 
 export interface SafetyViolation {
   rule: SafetyRule;
-  /** One sentence with the numbers and the way out, for example "... use --allow-deletes". */
+  /**
+   * One sentence with the numbers and the way out, for example "... use --allow-deletes". When
+   * the violation is overridable and the plan was made with `--allow-deletes`, it reads as
+   * acknowledged instead: "allowed by --allow-deletes: ...".
+   */
   message: string;
   addresses: Address[];
   /** Whether `--allow-deletes` (or the Action input) lets the plan through. */
@@ -130,7 +153,8 @@ export interface SafetyViolation {
 
 /**
  * What a warning is about. Stable identifiers: the Action and scripts may filter on them.
- * - `account-not-active`: a rule targets a suspended or closed account; it was skipped.
+ * - `account-not-active`: a rule names an account that is not ACTIVE, or selects one by OU or
+ *   tags; it was skipped (one warning per account; `all: true` alone never warns).
  * - `rename`: a permission set is replaced under a new name; its IAM roles are recreated.
  * - `admin-policy`: a permission set gains an administrator-class policy.
  * - `direct-user-assignment`: access is granted to a user rather than a group.
@@ -139,6 +163,8 @@ export interface SafetyViolation {
  * - `policy-count`: more managed and customer-managed policies than IAM allows a role by default.
  * - `idp-group`: a declared (managed) group is provisioned by an external IdP through SCIM.
  * - `outside-coverage`: a targeted read left objects out; they were not considered for deletion.
+ * - `management-account-unmanaged`: a delegated administrator left management-account assignments
+ *   that no rule grants alone (AWS denies it any change there).
  */
 export type WarningCode =
   | "account-not-active"
@@ -149,7 +175,8 @@ export type WarningCode =
   | "orphan-assignments"
   | "policy-count"
   | "idp-group"
-  | "outside-coverage";
+  | "outside-coverage"
+  | "management-account-unmanaged";
 
 export interface PlanWarning {
   code: WarningCode;
@@ -164,6 +191,11 @@ export interface ExpiringAccess {
   address: Address;
   expires: string;
   rule: string;
+  /**
+   * The assignment itself, so renderers can name the account and principal without parsing the
+   * address. Written by every plan since it was added; absent in older plan files.
+   */
+  assignment?: AssignmentEntity;
 }
 
 /**
@@ -199,8 +231,9 @@ export interface Plan {
    */
   orphans: OrphanAssignment[];
   /**
-   * Account id to account name, for every account the changes, the access summary and the orphans
-   * mention. For display only: renderers show `111111111111 prod-payments`.
+   * Account id to account name, for every account the changes, the access summary, the expiring
+   * assignments and the orphans mention. For display only: renderers show
+   * `111111111111 prod-payments`.
    */
   accountNames: Record<string, string>;
   /** sha256 (hex) of the canonical JSON of `changes`. */

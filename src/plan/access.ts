@@ -1,6 +1,7 @@
 import { byCodeUnit } from "../model/canonical.ts";
 import type { AccessDelta, Change } from "../model/plan.ts";
-import type { PrincipalType } from "../model/state.ts";
+import type { Address, PrincipalType } from "../model/state.ts";
+import { ruleClause } from "./changes.ts";
 import { describeAccounts, type OrgIndex } from "./org.ts";
 
 /**
@@ -10,7 +11,14 @@ import { describeAccounts, type OrgIndex } from "./org.ts";
 export function accessSummary(changes: readonly Change[], index: OrgIndex): AccessDelta[] {
   const rows = new Map<
     string,
-    { type: PrincipalType; name: string; ps: string; gains: string[]; loses: string[] }
+    {
+      type: PrincipalType;
+      name: string;
+      ps: string;
+      gains: string[];
+      loses: string[];
+      blockedBy?: Address;
+    }
   >();
   for (const group of groupAssignments(changes)) {
     const key = `${group.principalType}\u0000${group.principalName}\u0000${group.permissionSet}`;
@@ -29,6 +37,7 @@ export function accessSummary(changes: readonly Change[], index: OrgIndex): Acce
     for (const c of group.changes) {
       const entity = c.after ?? c.before;
       if (entity?.kind === "assignment") accounts.push(entity.accountId);
+      if (c.blockedBy !== undefined) row.blockedBy = c.blockedBy;
     }
   }
   const out: AccessDelta[] = [];
@@ -47,6 +56,7 @@ export function accessSummary(changes: readonly Change[], index: OrgIndex): Acce
         gains.length && loses.length ? `gains ${gainsScope}; loses ${losesScope}` : gainsScope || losesScope,
       gainsScope,
       losesScope,
+      ...(row.blockedBy === undefined ? {} : { blockedBy: row.blockedBy }),
     });
   }
   return out.sort(
@@ -89,11 +99,46 @@ export function groupAssignments(changes: readonly Change[]): AssignmentGroup[] 
   return [...groups.entries()].sort(([a], [b]) => byCodeUnit(a, b)).map(([, g]) => g);
 }
 
-/** "group Platform-Admins gains PlatformAdmin in 14 accounts under Root/Workloads/Prod" (and/or loses). */
+/**
+ * "group Platform-Admins gains PlatformAdmin in 14 accounts under Root/Workloads/Prod" (and/or
+ * loses); blocked gains read "group X cannot gain ReadOnly in … (blocked: group/X does not exist)".
+ */
 export function describeAccessDelta(d: AccessDelta): string[] {
   const who = `${d.principalType === "GROUP" ? "group" : "user"} ${d.principalName}`;
   const lines: string[] = [];
-  if (d.gains.length > 0) lines.push(`${who} gains ${d.permissionSet} in ${d.gainsScope}`);
+  if (d.gains.length > 0) {
+    lines.push(
+      d.blockedBy === undefined
+        ? `${who} gains ${d.permissionSet} in ${d.gainsScope}`
+        : `${who} cannot gain ${d.permissionSet} in ${d.gainsScope} (blocked: ${d.blockedBy} does not exist)`,
+    );
+  }
   if (d.loses.length > 0) lines.push(`${who} loses ${d.permissionSet} in ${d.losesScope}`);
   return lines;
+}
+
+/** How many distinct reasons `groupReasons` spells out before it says "+N more". */
+export const REASONS_SHOWN = 3;
+
+/**
+ * Why a group of assignment changes is planned, in one line: for creates the rules that grant it
+ * ("granted by rule a.yaml#0 via OU Root/Prod; rule b.yaml#2 via account dev-1"), for deletes the
+ * distinct deletion reasons ("expired at … (rule …)", "no rule grants it"), at most `max` of them
+ * and then "+N more". Blocked creates say what is missing instead of "granted by".
+ */
+export function groupReasons(group: AssignmentGroup, max = REASONS_SHOWN): string {
+  const reasons = new Set<string>();
+  let blockedBy: Address | undefined;
+  for (const c of group.changes) {
+    blockedBy ??= c.blockedBy;
+    if (c.provenance && c.provenance.length > 0) for (const p of c.provenance) reasons.add(ruleClause(p));
+    else reasons.add(c.reason);
+  }
+  const all = [...reasons];
+  const shown = all.slice(0, max).join("; ");
+  const more = all.length > max ? ` +${all.length - max} more` : "";
+  if (group.action === "delete") return `${shown}${more}`;
+  return blockedBy === undefined
+    ? `granted by ${shown}${more}`
+    : `${blockedBy} does not exist, so ${shown}${more} cannot grant it`;
 }

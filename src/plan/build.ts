@@ -1,8 +1,16 @@
+import { permissionSetAddress, principalAddress, userAddress } from "../model/address.ts";
 import { byCodeUnit } from "../model/canonical.ts";
 import type { Config } from "../model/config.ts";
 import { ConfigError } from "../model/errors.ts";
 import type { Live, OrphanAssignment } from "../model/live.ts";
-import { type Change, PLAN_FORMAT_VERSION, type Plan, type PlanSummary } from "../model/plan.ts";
+import {
+  type Change,
+  type ExpiringAccess,
+  PLAN_FORMAT_VERSION,
+  type Plan,
+  type PlanSummary,
+  type SafetyViolation,
+} from "../model/plan.ts";
 import { accessSummary } from "./access.ts";
 import { planEntityChanges } from "./changes.ts";
 import { planChecksum } from "./checksum.ts";
@@ -18,6 +26,7 @@ import {
   directUserWarnings,
   idpGroupWarnings,
   inactiveAccountWarnings,
+  managementAccountWarnings,
   orphanWarnings,
   policyCountWarnings,
   protectedWarnings,
@@ -60,10 +69,15 @@ export function buildPlan(input: BuildPlanInput): Plan {
   const ownership = ownershipOf(config, live, resolved);
   const entityChanges = planEntityChanges(config, live, resolved, ownership);
   const provisions = planProvisioning(entityChanges.changes, resolved.desired, live, index);
-  const changes = orderChanges([...entityChanges.changes, ...provisions]);
+  const ordered = orderChanges([...entityChanges.changes, ...provisions]);
+  const safety = checkSafety(
+    { config, live, resolved, changes: ordered, managedLiveCount: entityChanges.managedLiveCount },
+    allowDeletes,
+  );
+  const changes = markBlocked(ordered, safety.violations);
 
   const warnings = sortWarnings([
-    ...inactiveAccountWarnings(resolved.excluded),
+    ...inactiveAccountWarnings(resolved.excluded, index),
     ...renameWarnings(changes),
     ...adminPolicyWarnings(changes),
     ...directUserWarnings(changes, index),
@@ -72,12 +86,8 @@ export function buildPlan(input: BuildPlanInput): Plan {
     ...policyCountWarnings(resolved.desired),
     ...idpGroupWarnings(live, resolved.desired),
     ...coverageWarnings(entityChanges.outsideCoverage),
+    ...managementAccountWarnings(entityChanges.leftToManagementAccount, index),
   ]);
-
-  const safety = checkSafety(
-    { config, live, resolved, changes, managedLiveCount: entityChanges.managedLiveCount },
-    allowDeletes,
-  );
 
   const orphans = [...live.orphans].sort(
     (a, b) =>
@@ -98,18 +108,47 @@ export function buildPlan(input: BuildPlanInput): Plan {
     safety,
     expiring: resolved.expiring,
     orphans,
-    accountNames: accountNames(changes, orphans, index),
+    accountNames: accountNames(changes, orphans, resolved.expiring, index),
     checksum: planChecksum(changes),
   };
 }
 
-/** Names of the accounts the changes and orphans mention, with sorted keys. */
+/**
+ * The changes that need a principal or permission set an `unresolved-principal` violation names,
+ * marked with `blockedBy`: assignment creates of that principal or permission set, and membership
+ * creates of that user. The rail is never overridable, so such a plan is refused anyway; the mark
+ * keeps renderers from presenting the changes as access that will be granted.
+ */
+function markBlocked(changes: readonly Change[], violations: readonly SafetyViolation[]): Change[] {
+  const missing = new Set(
+    violations.filter((v) => v.rule === "unresolved-principal").flatMap((v) => v.addresses),
+  );
+  if (missing.size === 0) return [...changes];
+  return changes.map((c) => {
+    if (c.action !== "create") return c;
+    const needs =
+      c.after?.kind === "assignment"
+        ? [
+            principalAddress(c.after.principalType, c.after.principalName),
+            permissionSetAddress(c.after.permissionSet),
+          ]
+        : c.after?.kind === "membership"
+          ? [userAddress(c.after.userName)]
+          : [];
+    const blockedBy = needs.find((address) => missing.has(address));
+    return blockedBy === undefined ? c : { ...c, blockedBy };
+  });
+}
+
+/** Names of the accounts the changes, orphans and expiring assignments mention, with sorted keys. */
 function accountNames(
   changes: readonly Change[],
   orphans: readonly OrphanAssignment[],
+  expiring: readonly ExpiringAccess[],
   index: OrgIndex,
 ): Record<string, string> {
   const ids = new Set<string>(orphans.map((o) => o.accountId));
+  for (const x of expiring) if (x.assignment) ids.add(x.assignment.accountId);
   for (const c of changes) {
     if (c.after?.kind === "assignment") ids.add(c.after.accountId);
     if (c.before?.kind === "assignment") ids.add(c.before.accountId);
@@ -131,6 +170,10 @@ export function summarise(changes: readonly Change[]): PlanSummary {
     provision: 0,
     total: changes.length,
   };
-  for (const c of changes) summary[c.action]++;
-  return summary;
+  let blocked = 0;
+  for (const c of changes) {
+    summary[c.action]++;
+    if (c.blockedBy !== undefined) blocked++;
+  }
+  return blocked > 0 ? { ...summary, blocked } : summary;
 }

@@ -32,6 +32,11 @@ export interface EntityChanges {
   outsideCoverage: Address[];
   /** Managed live objects the read covered: the denominator of the delete-percentage rail. */
   managedLiveCount: number;
+  /**
+   * Management-account assignments a delegated administrator leaves alone although no rule grants
+   * them (AWS denies it any change there), sorted. Also in `unmanaged`.
+   */
+  leftToManagementAccount: Address[];
 }
 
 /**
@@ -49,6 +54,7 @@ export function planEntityChanges(
   const kept: KeptChange[] = [];
   const unmanaged: Address[] = [];
   const outsideCoverage: Address[] = [];
+  const leftToManagementAccount: Address[] = [];
   let managedLiveCount = 0;
   const expired = new Map(resolved.expired.map((e) => [e.address, e]));
   const diff = diffKeyed(live.state, resolved.desired, fieldChanges);
@@ -115,6 +121,7 @@ export function planEntityChanges(
     const reason = ownership.deletionReason(before);
     if (reason === null) {
       unmanaged.push(address);
+      if (ownership.leftToManagementAccount(before)) leftToManagementAccount.push(address);
       continue;
     }
     if (!ownership.covers(before)) {
@@ -145,6 +152,7 @@ export function planEntityChanges(
     unmanaged: unmanaged.sort(byCodeUnit),
     outsideCoverage: outsideCoverage.sort(byCodeUnit),
     managedLiveCount,
+    leftToManagementAccount: leftToManagementAccount.sort(byCodeUnit),
   };
 }
 
@@ -166,9 +174,14 @@ function replacedPermissionSet(
   return null;
 }
 
-/** `granted by rule a.yaml#0 via OU Root/Prod; rule b.yaml#2 via account prod-payments`. */
+/** `granted by rule a.yaml#0 via OU Root/Prod; rule b.yaml#2 via account prod-payments (INC-1234)`. */
 export function grantedBy(provenance: readonly Provenance[]): string {
-  return `granted by ${provenance.map((p) => `rule ${p.rule} via ${describeMatch(p)}`).join("; ")}`;
+  return `granted by ${provenance.map(ruleClause).join("; ")}`;
+}
+
+/** `rule a.yaml#0 via OU Root/Prod`, with the rule's own `reason` in parentheses when it has one. */
+export function ruleClause(p: Pick<Provenance, "rule" | "matchedBy" | "match" | "reason">): string {
+  return `rule ${p.rule} via ${describeMatch(p)}${p.reason === null ? "" : ` (${p.reason})`}`;
 }
 
 export function describeMatch(p: Pick<Provenance, "matchedBy" | "match">): string {

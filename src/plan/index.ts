@@ -17,6 +17,12 @@ export {
   type MarkdownOptions,
   renderMarkdown,
 } from "./render/markdown.ts";
+export {
+  type ApplyCommandOptions,
+  applyCommand,
+  headline,
+  TARGETED_SCOPE,
+} from "./render/summary.ts";
 export { renderText, type TextOptions } from "./render/text.ts";
 export {
   DEFAULT_EXPIRING_WITHIN_DAYS,
@@ -27,4 +33,4 @@ export {
   type ResolveResult,
   resolveDesired,
 } from "./resolve.ts";
-export { checkSafety, MIN_MANAGED_OBJECTS_FOR_PERCENT } from "./safety.ts";
+export { checkSafety, MIN_MANAGED_OBJECTS_FOR_PERCENT, type RailFinding } from "./safety.ts";

@@ -30,6 +30,11 @@ export interface Ownership {
   isTagged(ps: PermissionSetEntity): boolean;
   /** Old permission-set name to the declared name that lists it in `previously`. */
   renamedTo: ReadonlyMap<string, string>;
+  /**
+   * True for a live assignment in the management account that accessops would delete, were the
+   * caller not a delegated administrator (which AWS denies any change there): it is left alone.
+   */
+  leftToManagementAccount(entity: Entity): boolean;
 }
 
 export function ownershipOf(config: Config, live: Live, resolved: ResolveResult): Ownership {
@@ -82,10 +87,13 @@ export function ownershipOf(config: Config, live: Live, resolved: ResolveResult)
   const ignored = (a: AssignmentEntity): boolean =>
     settings.ownership.ignore.some((rule) => ignores(rule, a));
 
+  /** A delegated administrator can neither create nor delete there (AccessDeniedException). */
+  const outOfReach = (a: AssignmentEntity): boolean =>
+    !live.callerIsManagementAccount && a.accountId === live.org.managementAccountId;
+
+  /** Why the assignment may be deleted, judged as if the caller could reach every account. */
   const assignmentReason = (a: AssignmentEntity, address: Address): string | null => {
     if (ignored(a)) return null;
-    // A delegated administrator can neither create nor delete there (AccessDeniedException): unmanaged.
-    if (!live.callerIsManagementAccount && a.accountId === live.org.managementAccountId) return null;
     const expiry = expired.get(address);
     if (expiry) return `expired at ${expiry.expires} (rule ${expiry.rule})`;
     const psOwner = permissionSetOwner(a.permissionSet);
@@ -115,6 +123,13 @@ export function ownershipOf(config: Config, live: Live, resolved: ResolveResult)
   return {
     renamedTo,
     isTagged,
+    leftToManagementAccount(entity) {
+      return (
+        entity.kind === "assignment" &&
+        outOfReach(entity) &&
+        assignmentReason(entity, assignmentAddress(entity)) !== null
+      );
+    },
     deletionReason(entity) {
       switch (entity.kind) {
         case "permissionSet":
@@ -131,7 +146,7 @@ export function ownershipOf(config: Config, live: Live, resolved: ResolveResult)
             : `group ${entity.group} is deleted: ${owner}`;
         }
         case "assignment":
-          return assignmentReason(entity, assignmentAddress(entity));
+          return outOfReach(entity) ? null : assignmentReason(entity, assignmentAddress(entity));
       }
     },
     protectedBy(entity) {

@@ -2,7 +2,7 @@ import { provisioningAddress } from "../model/address.ts";
 import type { Live } from "../model/live.ts";
 import type { Change, ProvisioningEntity } from "../model/plan.ts";
 import type { State } from "../model/state.ts";
-import type { OrgIndex } from "./org.ts";
+import { describeAccounts, type OrgIndex } from "./org.ts";
 import { count } from "./words.ts";
 
 /** Fields whose change does not alter the IAM role, so it needs no re-provisioning. */
@@ -57,7 +57,7 @@ export function planProvisioning(
         provision(
           name,
           { accounts: stale },
-          `${count(stale.length, "account")} hold${stale.length === 1 ? "s" : ""} a stale copy of ${name}`,
+          `${describeAccounts(index, stale)} hold${stale.length === 1 ? "s" : ""} an outdated copy of ${name}: its latest version was never provisioned there`,
         ),
       );
     }

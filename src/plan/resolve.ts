@@ -44,6 +44,10 @@ export interface ExcludedAccount {
   reason: ExclusionReason;
   /** For humans: the account state, or which exclusion matched. Never parse it. */
   detail: string;
+  /** The first selector of the rule that matched the account (accounts, then OUs, tags, `all`). */
+  matchedBy: Provenance["matchedBy"];
+  /** What matched, as in `Provenance.match`. */
+  match: string;
 }
 
 /** The principals and permission sets the files reference but do not manage: they must exist live. */
@@ -179,7 +183,7 @@ export function resolveDesired(config: Config, org: OrgSnapshot, options: Resolv
         if (rule.expires !== null && expiresMs !== null && expiresMs <= nowMs) {
           const previous = expiredBy.get(address);
           if (!previous || Date.parse(previous.expires) < expiresMs) {
-            expiredBy.set(address, { address, expires: rule.expires, rule: rule.id });
+            expiredBy.set(address, { address, expires: rule.expires, rule: rule.id, assignment: entity });
           }
           continue;
         }
@@ -207,7 +211,7 @@ export function resolveDesired(config: Config, org: OrgSnapshot, options: Resolv
     const until = latestExpiry(rules);
     if (until !== null && Date.parse(until) <= horizonMs) {
       const rule = rules.find((p) => p.expires === until)?.rule ?? "";
-      expiring.push({ address, expires: until, rule });
+      expiring.push({ address, expires: until, rule, assignment: entity });
     }
   }
   const expired = [...expiredBy.values()].filter((e) => !granted.has(e.address));
@@ -318,7 +322,7 @@ function matchTargets(
   const targets = new Map<string, Match>();
   for (const [id, { account, match }] of matched) {
     const skip = (reason: ExclusionReason, detail: string): void => {
-      excluded.push({ rule: rule.id, accountId: id, accountName: account.name, reason, detail });
+      excluded.push({ rule: rule.id, accountId: id, accountName: account.name, reason, detail, ...match });
     };
     const exclusion = exclusions.get(id);
     const explicit = match.matchedBy === "account-id" || match.matchedBy === "account-name";

@@ -12,7 +12,7 @@ import type { Change, Plan, SafetyRule, SafetyViolation } from "../model/plan.ts
 import type { Address, AssignmentEntity, Entity } from "../model/state.ts";
 import { isAdministratorClass } from "./policies.ts";
 import type { ResolveResult } from "./resolve.ts";
-import { countByKind } from "./words.ts";
+import { countByKind, listJoin } from "./words.ts";
 
 /**
  * The delete-percentage rail applies only from this many managed live objects: on a small instance
@@ -36,8 +36,26 @@ export interface SafetyInput {
 
 const OVERRIDE_HINT = "Review the deletions, then re-run with --allow-deletes";
 
-function violation(rule: SafetyRule, message: string, addresses: Address[]): SafetyViolation {
-  return { rule, message, addresses: [...addresses].sort(byCodeUnit), overridable: OVERRIDABLE.has(rule) };
+/** What an overridden violation says instead of its way out. */
+const ACKNOWLEDGED = "allowed by --allow-deletes";
+
+/**
+ * A violation as a rail finds it. `message` is the facts and the way out; `checkSafety` replaces
+ * it with the acknowledged facts when `--allow-deletes` overrides the rail.
+ */
+export interface RailFinding extends SafetyViolation {
+  /** The message without the way out, one or more sentences. */
+  facts: string;
+}
+
+function violation(rule: SafetyRule, facts: string, fix: string, addresses: Address[]): RailFinding {
+  return {
+    rule,
+    message: `${facts} ${fix}`,
+    facts,
+    addresses: [...addresses].sort(byCodeUnit),
+    overridable: OVERRIDABLE.has(rule),
+  };
 }
 
 function deletions(changes: readonly Change[]): Change[] {
@@ -45,21 +63,22 @@ function deletions(changes: readonly Change[]): Change[] {
 }
 
 /** More deletions than `settings.safety.maxDeletes`. */
-export function maxDeletesRail(input: SafetyInput): SafetyViolation[] {
+export function maxDeletesRail(input: SafetyInput): RailFinding[] {
   const deletes = deletions(input.changes);
   const limit = input.config.settings.safety.maxDeletes;
   if (deletes.length <= limit) return [];
   return [
     violation(
       "max-deletes",
-      `This plan deletes ${deletes.length} objects (${countByKind(deletes)}); settings.safety.maxDeletes allows ${limit}. ${OVERRIDE_HINT}, or raise maxDeletes.`,
+      `This plan deletes ${deletes.length} objects (${countByKind(deletes)}); settings.safety.maxDeletes allows ${limit}.`,
+      `${OVERRIDE_HINT}, or raise maxDeletes.`,
       deletes.map((c) => c.address),
     ),
   ];
 }
 
 /** Deletions over `settings.safety.maxDeletePercent` of the managed live objects (from 10 objects). */
-export function maxDeletePercentRail(input: SafetyInput): SafetyViolation[] {
+export function maxDeletePercentRail(input: SafetyInput): RailFinding[] {
   const deletes = deletions(input.changes);
   const managed = input.managedLiveCount;
   const limit = input.config.settings.safety.maxDeletePercent;
@@ -68,7 +87,8 @@ export function maxDeletePercentRail(input: SafetyInput): SafetyViolation[] {
   return [
     violation(
       "max-delete-percent",
-      `This plan deletes ${percent}% of the managed live objects (${deletes.length} of ${managed}); settings.safety.maxDeletePercent allows ${limit}%. ${OVERRIDE_HINT}, or raise maxDeletePercent.`,
+      `This plan deletes ${percent}% of the managed live objects (${deletes.length} of ${managed}); settings.safety.maxDeletePercent allows ${limit}%.`,
+      `${OVERRIDE_HINT}, or raise maxDeletePercent.`,
       deletes.map((c) => c.address),
     ),
   ];
@@ -78,9 +98,9 @@ export function maxDeletePercentRail(input: SafetyInput): SafetyViolation[] {
  * A principal or permission set the files reference but do not manage is missing live. Never read
  * as "remove all its access": the plan stops until the reference resolves.
  */
-export function unresolvedPrincipalRail(input: SafetyInput): SafetyViolation[] {
+export function unresolvedPrincipalRail(input: SafetyInput): RailFinding[] {
   const { live, resolved } = input;
-  const out: SafetyViolation[] = [];
+  const out: RailFinding[] = [];
   const principals = [
     ...resolved.references.groups.map((name) => ({
       name,
@@ -100,7 +120,8 @@ export function unresolvedPrincipalRail(input: SafetyInput): SafetyViolation[] {
     out.push(
       violation(
         "unresolved-principal",
-        `${p.what}: check that your IdP (SCIM) still syncs it and that the name matches exactly (case matters). Plan again once it resolves.`,
+        `${p.what}.`,
+        "Check that your IdP (SCIM) still syncs it and that the name matches exactly (case matters); plan again once it resolves.",
         [p.address],
       ),
     );
@@ -111,7 +132,8 @@ export function unresolvedPrincipalRail(input: SafetyInput): SafetyViolation[] {
     out.push(
       violation(
         "unresolved-principal",
-        `permission set "${name}" is declared external but does not exist in the instance: check the name (case matters) and whether whoever made it (for example Control Tower) removed it. Plan again once it resolves.`,
+        `permission set "${name}" is declared external but does not exist in the instance.`,
+        "Check the name (case matters) and whether whoever made it (for example Control Tower) removed it; plan again once it resolves.",
         [address],
       ),
     );
@@ -124,7 +146,7 @@ export function unresolvedPrincipalRail(input: SafetyInput): SafetyViolation[] {
  * of a deleted principal remain on the same account and permission-set pairs: the group was
  * deleted and re-created (the idp-scim-sync outage pattern), and its old grants are orphaned.
  */
-export function recreatedGroupRail(input: SafetyInput): SafetyViolation[] {
+export function recreatedGroupRail(input: SafetyInput): RailFinding[] {
   const { live, resolved, config } = input;
   const orphanPairs = new Map<string, Set<string>>();
   for (const o of live.orphans) {
@@ -137,7 +159,7 @@ export function recreatedGroupRail(input: SafetyInput): SafetyViolation[] {
   if (orphanPairs.size === 0) return [];
   const expected = pairsByPrincipal(assignmentsOf(resolved.desired.values()));
   const held = pairsByPrincipal(assignmentsOf(live.state.values()));
-  const out: SafetyViolation[] = [];
+  const out: RailFinding[] = [];
   for (const group of config.groups) {
     const address = groupAddress(group.name);
     const pairs = expected.get(address);
@@ -150,7 +172,8 @@ export function recreatedGroupRail(input: SafetyInput): SafetyViolation[] {
     out.push(
       violation(
         "recreated-group",
-        `group "${group.name}" looks re-created with a new id: it holds none of its ${pairs.size} expected assignments, while ${orphaned.length} of them remain on a deleted group (id ${oldIds.join(", ")}). Check your IdP sync (SCIM) for a deletion; once the group is stable, remove the orphaned assignments of the old id (aws sso-admin delete-account-assignment) and plan again.`,
+        `group "${group.name}" looks re-created with a new id: it holds none of its ${pairs.size} expected assignments, while ${orphaned.length} of them remain on a deleted group (id ${oldIds.join(", ")}).`,
+        "Check your IdP sync (SCIM) for a deletion; once the group is stable, remove the orphaned assignments of the old id (aws sso-admin delete-account-assignment) and plan again.",
         [address],
       ),
     );
@@ -162,7 +185,7 @@ export function recreatedGroupRail(input: SafetyInput): SafetyViolation[] {
  * After the plan, nobody would hold an administrator-class permission set in the management
  * account, while somebody does now.
  */
-export function lockoutRail(input: SafetyInput): SafetyViolation[] {
+export function lockoutRail(input: SafetyInput): RailFinding[] {
   const { live, changes } = input;
   const management = live.org.managementAccountId;
   const adminNow = new Set<string>();
@@ -205,7 +228,8 @@ export function lockoutRail(input: SafetyInput): SafetyViolation[] {
   return [
     violation(
       "lockout",
-      `After this plan nobody holds an administrator permission set in the management account ${management} (today: ${who.join(", ")}). Keep at least one such assignment, or re-run with --allow-deletes if this is intended.`,
+      `After this plan nobody holds an administrator permission set in the management account ${management} (today: ${who.join(", ")}).`,
+      "Keep at least one such assignment, or re-run with --allow-deletes if this is intended.",
       holdersNow,
     ),
   ];
@@ -228,18 +252,76 @@ function pairsByPrincipal(assignments: readonly AssignmentEntity[]): Map<Address
   return out;
 }
 
+/** The verbs of the permission-set changes a delegated administrator cannot make, in apply order. */
+const MANAGEMENT_DENIED_VERBS: Partial<Record<Change["action"], string>> = {
+  update: "updates",
+  provision: "re-provisions",
+  delete: "deletes",
+};
+
+/**
+ * A delegated administrator plans to update, re-provision or delete a permission set that is
+ * provisioned in the management account: AWS denies a delegated administrator any change to such
+ * a permission set, so apply would fail part way. Not overridable: the way out is another caller
+ * or another declaration, not a risk to accept.
+ */
+export function managementPermissionSetRail(input: SafetyInput): RailFinding[] {
+  const { live, changes, config } = input;
+  if (live.callerIsManagementAccount) return [];
+  const management = live.org.managementAccountId;
+  const touched = new Map<string, Change[]>();
+  for (const c of changes) {
+    const name = permissionSetChanged(c);
+    if (name === null || !live.provisioning[name]?.accounts.includes(management)) continue;
+    touched.set(name, [...(touched.get(name) ?? []), c]);
+  }
+  const label = live.org.accounts.find((a) => a.id === management)?.name ?? management;
+  return [...touched].map(([name, planned]) => {
+    const verbs = [...new Set(planned.map((c) => MANAGEMENT_DENIED_VERBS[c.action] ?? c.action))];
+    const source = config.permissionSets.find((p) => p.name === name)?.source;
+    const declared = source ? ` (declared at ${source.file}:${source.line})` : "";
+    return violation(
+      "management-account-permission-set",
+      `This plan ${listJoin(verbs)} permission set ${name}${declared}, which is provisioned in the management account ${label} (${management}): AWS denies a delegated administrator any change to such a permission set.`,
+      `Plan and apply with credentials of the management account, or stop managing ${name} with accessops (declare it with external: true).`,
+      planned.map((c) => c.address),
+    );
+  });
+}
+
+/** The permission set an update, delete or provision changes; null for every other change. */
+function permissionSetChanged(c: Change): string | null {
+  if (c.after?.kind === "provisioning") return c.after.permissionSet;
+  if ((c.action === "update" || c.action === "delete") && c.before?.kind === "permissionSet")
+    return c.before.name;
+  return null;
+}
+
 /** Every rail, in a fixed order; each is a named function with its own tests. */
-const RAILS: readonly ((input: SafetyInput) => SafetyViolation[])[] = [
+const RAILS: readonly ((input: SafetyInput) => RailFinding[])[] = [
   maxDeletesRail,
   maxDeletePercentRail,
   unresolvedPrincipalRail,
   recreatedGroupRail,
   lockoutRail,
+  managementPermissionSetRail,
 ];
 
-/** Runs every rail. The plan is safe when each violation is overridable and deletes are allowed. */
+/**
+ * Runs every rail. The plan is safe when each violation is overridable and deletes are allowed;
+ * an overridden violation then reads as acknowledged ("allowed by --allow-deletes: ...") rather
+ * than asking for the flag it already has.
+ */
 export function checkSafety(input: SafetyInput, allowDeletes: boolean): Plan["safety"] {
-  const violations = RAILS.flatMap((rail) => rail(input));
+  const violations = RAILS.flatMap((rail) => rail(input)).map(
+    ({ facts, ...v }): SafetyViolation =>
+      allowDeletes && v.overridable ? { ...v, message: `${ACKNOWLEDGED}: ${lowerFirst(facts)}` } : v,
+  );
   const ok = violations.every((v) => allowDeletes && v.overridable);
   return { ok, deletesAllowed: allowDeletes, violations };
+}
+
+/** `This plan …` as `this plan …`, to follow a colon. */
+function lowerFirst(sentence: string): string {
+  return sentence.charAt(0).toLowerCase() + sentence.slice(1);
 }

@@ -2,26 +2,71 @@ import { groupAddress, permissionSetAddress, userAddress } from "../model/addres
 import { byCodeUnit } from "../model/canonical.ts";
 import type { Live } from "../model/live.ts";
 import type { Change, PlanWarning } from "../model/plan.ts";
-import type { State } from "../model/state.ts";
-import type { KeptChange } from "./changes.ts";
-import { describeAccounts, type OrgIndex } from "./org.ts";
+import type { Address, State } from "../model/state.ts";
+import { describeMatch, type KeptChange } from "./changes.ts";
+import { accountLabel, describeAccounts, type OrgIndex } from "./org.ts";
 import { grantsFullAccess, ROLE_MANAGED_POLICY_DEFAULT_QUOTA } from "./policies.ts";
 import type { ExcludedAccount } from "./resolve.ts";
-import { count } from "./words.ts";
+import { count, listJoin } from "./words.ts";
 
-/** Suspended, closed or pending accounts a rule targets: one warning per account. */
-export function inactiveAccountWarnings(excluded: readonly ExcludedAccount[]): PlanWarning[] {
-  const byAccount = new Map<string, { name: string; state: string; rules: string[] }>();
+/**
+ * AWS keeps a closed account in the organisation for this many days (the post-closure period, in
+ * which it can still be reopened), then drops it: a rule naming it then fails to resolve.
+ */
+const POST_CLOSURE_DAYS = 90;
+
+/**
+ * Accounts that are not ACTIVE and that a rule names or selects by OU or tags: one warning per
+ * account, naming every such rule, with advice that fits the account's state. `all: true` means
+ * the active accounts, so an account only `all` matched is skipped silently.
+ */
+export function inactiveAccountWarnings(
+  excluded: readonly ExcludedAccount[],
+  index: OrgIndex,
+): PlanWarning[] {
+  const byAccount = new Map<string, ExcludedAccount[]>();
   for (const e of excluded) {
-    if (e.reason !== "not-active") continue;
-    const entry = byAccount.get(e.accountId) ?? { name: e.accountName, state: e.detail, rules: [] };
-    entry.rules.push(e.rule);
-    byAccount.set(e.accountId, entry);
+    if (e.reason !== "not-active" || e.matchedBy === "all") continue;
+    byAccount.set(e.accountId, [...(byAccount.get(e.accountId) ?? []), e]);
   }
-  return [...byAccount].map(([id, { name, state, rules }]) => ({
-    code: "account-not-active",
-    message: `skipped account ${name} (${id}): it is ${state}. Rule${rules.length === 1 ? "" : "s"} ${rules.join(", ")} target${rules.length === 1 ? "s" : ""} it; exclude it there once it is closed for good.`,
-  }));
+  return [...byAccount].map(([id, rules]) => {
+    const name = rules[0]?.accountName ?? id;
+    const state = index.byId.get(id)?.state ?? "not ACTIVE";
+    const via = listJoin(rules.map((r) => `${r.rule} (${describeMatch(r)})`));
+    const naming = rules.filter((r) => r.matchedBy === "account-id" || r.matchedBy === "account-name");
+    const remove =
+      naming.length > 0
+        ? `remove it from targets.accounts of rule${naming.length === 1 ? "" : "s"} ${listJoin(naming.map((r) => r.rule))}`
+        : "";
+    return {
+      code: "account-not-active" as const,
+      message: [
+        `skipped account ${name} (${id}): it is ${state}, so rule${rules.length === 1 ? "" : "s"} ${via} assign${rules.length === 1 ? "s" : ""} nothing there.`,
+        inactiveAdvice(state, remove),
+      ]
+        .filter((part) => part !== "")
+        .join(" "),
+    };
+  });
+}
+
+/** What to do about an account that is not active, given how it was targeted (`remove` is empty unless a rule names it). */
+function inactiveAdvice(state: string, remove: string): string {
+  switch (state) {
+    case "SUSPENDED":
+      return `AWS suspended it: the first plan after it is reinstated assigns it${remove ? `; if it is being retired, ${remove}` : ""}.`;
+    case "PENDING_ACTIVATION":
+      return "Its sign-up is not complete: the first plan after it becomes ACTIVE assigns it.";
+    case "PENDING_CLOSURE":
+    case "CLOSED": {
+      const closing = state === "CLOSED" ? "It is closed" : "It is being closed";
+      return remove
+        ? `${closing}: ${remove}, or planning fails once AWS drops it from the organisation (${POST_CLOSURE_DAYS} days after closure).`
+        : `${closing}; nothing to change in the files (AWS drops it from the organisation ${POST_CLOSURE_DAYS} days after closure).`;
+    }
+    default:
+      return remove ? `If it stays inactive, ${remove}.` : "";
+  }
 }
 
 /** A rename recreates the IAM roles, so anything that names the old role ARN breaks. */
@@ -164,6 +209,24 @@ export function coverageWarnings(outsideCoverage: readonly string[]): PlanWarnin
     {
       code: "outside-coverage",
       message: `${outsideCoverage.length} live object${outsideCoverage.length === 1 ? " lies" : "s lie"} outside the targeted read, so the plan does not delete ${outsideCoverage.length === 1 ? "it" : "them"}: run with --refresh full to reconcile everything.`,
+    },
+  ];
+}
+
+/**
+ * Management-account assignments that no rule grants, left alone because the caller is a
+ * delegated administrator: the files and the management account disagree until someone plans
+ * from the management account.
+ */
+export function managementAccountWarnings(left: readonly Address[], index: OrgIndex): PlanWarning[] {
+  if (left.length === 0) return [];
+  const id = index.org.managementAccountId;
+  const listed = left.slice(0, KEPT_ADDRESSES_SHOWN).join(", ");
+  const more = left.length > KEPT_ADDRESSES_SHOWN ? ` +${left.length - KEPT_ADDRESSES_SHOWN} more` : "";
+  return [
+    {
+      code: "management-account-unmanaged",
+      message: `left ${count(left.length, "assignment")} in the management account ${accountLabel(index, id)} (${id}) that no rule grants (${listed}${more}): a delegated administrator cannot change access there. Plan and apply from the management account to remove ${left.length === 1 ? "it" : "them"}, or keep ${left.length === 1 ? "it" : "them"} out of accessops with a settings.ownership.ignore rule for account ${id}.`,
     },
   ];
 }

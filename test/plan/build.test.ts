@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { Config } from "../../src/model/config.ts";
+import type { Config, TargetSelector } from "../../src/model/config.ts";
 import { ConfigError } from "../../src/model/errors.ts";
-import type { Live } from "../../src/model/live.ts";
+import type { Live, OrgAccount } from "../../src/model/live.ts";
 import type { Plan, SafetyRule, WarningCode } from "../../src/model/plan.ts";
 import { buildPlan } from "../../src/plan/build.ts";
 import { planChecksum } from "../../src/plan/checksum.ts";
@@ -12,6 +12,7 @@ import {
   DEV_2,
   decl,
   e,
+  LEGACY,
   live,
   MANAGEMENT,
   NOW,
@@ -21,6 +22,7 @@ import {
   rule,
   SANDBOX,
   settings,
+  standardOrg,
 } from "./builders.ts";
 
 interface Expected {
@@ -40,6 +42,8 @@ interface Expected {
   warningMessages?: string[];
   /** Provision targets by address. */
   provision?: Record<string, unknown>;
+  /** `blockedBy` by address; every other change must carry none. */
+  blocked?: Record<string, string>;
 }
 
 interface Row {
@@ -102,6 +106,20 @@ function bootstrapConfig(over: Partial<Config> = {}): Config {
   });
 }
 
+/** Ops holds ReadOnly in dev-1 by rule, and in the management account and dev-2 by no rule. */
+const opsOnDev1 = config({
+  groups: [decl.group("Ops")],
+  permissionSets: [decl.permissionSet("ReadOnly")],
+  assignments: [rule({ group: "Ops" }, ["ReadOnly"], { accounts: ["dev-1"] })],
+});
+const opsLive = [
+  e.group("Ops"),
+  e.permissionSet("ReadOnly"),
+  e.assignment(DEV_1, "ReadOnly", "Ops"),
+  e.assignment(MANAGEMENT, "ReadOnly", "Ops"),
+  e.assignment(DEV_2, "ReadOnly", "Ops"),
+];
+
 const rows: Row[] = [
   {
     name: "bootstrap into an empty instance",
@@ -124,7 +142,7 @@ const rows: Row[] = [
       ],
       ok: true,
       violations: [],
-      warnings: ["account-not-active", "admin-policy"],
+      warnings: ["admin-policy"],
       reasons: {
         [assignmentAddr(PROD_PAYMENTS, "PlatformAdmin", "Platform-Admins")]:
           "granted by rule admins.yaml#0 via OU Root/Workloads/Prod",
@@ -135,7 +153,7 @@ const rows: Row[] = [
     name: "no changes",
     config: bootstrapConfig(),
     live: live(bootstrapLive()),
-    expected: { changes: [], ok: true, warnings: ["account-not-active"], unmanaged: [] },
+    expected: { changes: [], ok: true, warnings: [], unmanaged: [] },
   },
   {
     name: "out-of-band drift: added and removed assignments, an edited and an unprovisioned permission set",
@@ -307,7 +325,7 @@ const rows: Row[] = [
     },
   },
   {
-    name: "a missing external group is unsafe and not overridable",
+    name: "a missing external group is unsafe and not overridable; its assignment creates are blocked",
     config: config({
       groups: [decl.group("Okta-Engineering", { external: true })],
       permissionSets: [decl.permissionSet("ReadOnly")],
@@ -317,6 +335,7 @@ const rows: Row[] = [
     allowDeletes: true,
     expected: {
       changes: [`create ${assignmentAddr(DEV_1, "ReadOnly", "Okta-Engineering")}`],
+      blocked: { [assignmentAddr(DEV_1, "ReadOnly", "Okta-Engineering")]: "group/Okta-Engineering" },
       violations: ["unresolved-principal"],
       ok: false,
     },
@@ -331,6 +350,9 @@ const rows: Row[] = [
     live: live([e.group("Ops")]),
     expected: {
       changes: [`create ${assignmentAddr(DEV_1, "AWSAdministratorAccess", "Ops")}`],
+      blocked: {
+        [assignmentAddr(DEV_1, "AWSAdministratorAccess", "Ops")]: "permission-set/AWSAdministratorAccess",
+      },
       violations: ["unresolved-principal"],
       ok: false,
     },
@@ -379,6 +401,68 @@ const rows: Row[] = [
       changes: [PROD_PAYMENTS, PROD_WEB, DEV_1, DEV_2, SANDBOX].map(
         (a) => `create ${assignmentAddr(a, "ReadOnly", "Ops")}`,
       ),
+    },
+  },
+  {
+    name: "a delegated administrator leaves a management-account assignment no rule grants alone, and says so",
+    config: opsOnDev1,
+    live: live(opsLive, { callerIsManagementAccount: false }),
+    expected: {
+      changes: [`delete ${assignmentAddr(DEV_2, "ReadOnly", "Ops")}`],
+      unmanaged: [assignmentAddr(MANAGEMENT, "ReadOnly", "Ops")],
+      warnings: ["management-account-unmanaged"],
+      warningMessages: [
+        `left 1 assignment in the management account management (${MANAGEMENT}) that no rule grants (${assignmentAddr(MANAGEMENT, "ReadOnly", "Ops")})`,
+      ],
+      ok: true,
+    },
+  },
+  {
+    name: "the management account deletes the same assignment",
+    config: opsOnDev1,
+    live: live(opsLive),
+    expected: {
+      changes: [
+        `delete ${assignmentAddr(MANAGEMENT, "ReadOnly", "Ops")}`,
+        `delete ${assignmentAddr(DEV_2, "ReadOnly", "Ops")}`,
+      ],
+      unmanaged: [],
+      warnings: [],
+    },
+  },
+  {
+    name: "a delegated administrator cannot change a permission set provisioned in the management account",
+    config: config({ permissionSets: [decl.permissionSet("ReadOnly", { sessionDuration: "PT8H" })] }),
+    live: live([e.permissionSet("ReadOnly")], {
+      callerIsManagementAccount: false,
+      provisioning: { ReadOnly: { accounts: [MANAGEMENT, DEV_1], stale: [] } },
+    }),
+    allowDeletes: true,
+    expected: {
+      changes: ["update permission-set/ReadOnly", "provision provisioning/ReadOnly"],
+      violations: ["management-account-permission-set"],
+      ok: false,
+    },
+  },
+  {
+    name: "a referenced user that does not exist blocks its membership and its assignments",
+    config: config({
+      groups: [decl.group("Ops", { members: ["sam@example.com"] })],
+      permissionSets: [decl.permissionSet("ReadOnly")],
+      assignments: [rule({ user: "sam@example.com" }, ["ReadOnly"], { accounts: ["dev-1"] })],
+    }),
+    live: live([e.group("Ops"), e.permissionSet("ReadOnly")]),
+    expected: {
+      changes: [
+        "create membership/Ops/sam@example.com",
+        `create ${assignmentAddr(DEV_1, "ReadOnly", "sam@example.com", "USER")}`,
+      ],
+      blocked: {
+        "membership/Ops/sam@example.com": "user/sam@example.com",
+        [assignmentAddr(DEV_1, "ReadOnly", "sam@example.com", "USER")]: "user/sam@example.com",
+      },
+      violations: ["unresolved-principal"],
+      ok: false,
     },
   },
   {
@@ -691,6 +775,11 @@ describe("buildPlan", () => {
     for (const [address, text] of Object.entries(x.reasons ?? {})) {
       expect(plan.changes.find((c) => c.address === address)?.reason, address).toContain(text);
     }
+    const blockedBy = Object.fromEntries(
+      plan.changes.filter((c) => c.blockedBy !== undefined).map((c) => [c.address, c.blockedBy]),
+    );
+    expect(blockedBy).toEqual(x.blocked ?? {});
+    expect(plan.summary.blocked).toBe(x.blocked ? Object.keys(x.blocked).length : undefined);
     for (const [address, target] of Object.entries(x.provision ?? {})) {
       const after = plan.changes.find((c) => c.address === address)?.after;
       expect(after?.kind === "provisioning" ? after.target : undefined, address).toEqual(target);
@@ -797,5 +886,91 @@ describe("resolution errors", () => {
   it("rejects a protected account the organisation does not know", () => {
     const c = config({ settings: settings({ protected: { accounts: ["prod-paymnts"] } }) });
     expect(plan(c, live([]))).toThrowError(ConfigError);
+  });
+});
+
+describe("account-not-active warnings", () => {
+  const withLegacy = (state: OrgAccount["state"]) => {
+    const org = standardOrg();
+    org.accounts = org.accounts.map((a) => (a.id === LEGACY ? { ...a, state } : a));
+    return live([e.group("Devs"), e.permissionSet("ReadOnly")], { org });
+  };
+  const plan = (state: OrgAccount["state"], targets: Partial<TargetSelector>[]) =>
+    buildPlan({
+      config: config({
+        groups: [decl.group("Devs")],
+        permissionSets: [decl.permissionSet("ReadOnly")],
+        assignments: targets.map((t, i) => rule({ group: "Devs" }, ["ReadOnly"], t, { id: `r.yaml#${i}` })),
+      }),
+      live: withLegacy(state),
+      now: NOW,
+      allowDeletes: false,
+    }).warnings.filter((w) => w.code === "account-not-active");
+
+  it.each([
+    {
+      name: "all: true means active accounts: no warning",
+      state: "SUSPENDED" as const,
+      targets: [{ all: true }],
+      messages: [],
+    },
+    {
+      name: "named and suspended: it may come back, or be removed from the rule",
+      state: "SUSPENDED" as const,
+      targets: [{ accounts: ["legacy"] }],
+      messages: [
+        `skipped account legacy (${LEGACY}): it is SUSPENDED, so rule r.yaml#0 (account legacy) assigns nothing there. AWS suspended it: the first plan after it is reinstated assigns it; if it is being retired, remove it from targets.accounts of rule r.yaml#0.`,
+      ],
+    },
+    {
+      name: "selected by OU and suspended: nothing to remove from the files",
+      state: "SUSPENDED" as const,
+      targets: [{ ous: ["Root/Suspended"] }],
+      messages: [
+        `skipped account legacy (${LEGACY}): it is SUSPENDED, so rule r.yaml#0 (OU Root/Suspended) assigns nothing there. AWS suspended it: the first plan after it is reinstated assigns it.`,
+      ],
+    },
+    {
+      name: "named by id, selected by tags and by all: once, naming the two rules that selected it",
+      state: "SUSPENDED" as const,
+      targets: [{ all: true }, { tags: { env: "prod" } }, { accounts: [LEGACY] }],
+      messages: [
+        `skipped account legacy (${LEGACY}): it is SUSPENDED, so rules r.yaml#1 (tags env=prod) and r.yaml#2 (account ${LEGACY}) assign nothing there. AWS suspended it: the first plan after it is reinstated assigns it; if it is being retired, remove it from targets.accounts of rule r.yaml#2.`,
+      ],
+    },
+    {
+      name: "named and closed: remove it before AWS drops it",
+      state: "CLOSED" as const,
+      targets: [{ accounts: ["legacy"] }],
+      messages: [
+        `skipped account legacy (${LEGACY}): it is CLOSED, so rule r.yaml#0 (account legacy) assigns nothing there. It is closed: remove it from targets.accounts of rule r.yaml#0, or planning fails once AWS drops it from the organisation (90 days after closure).`,
+      ],
+    },
+    {
+      name: "selected by OU and closed: nothing to change",
+      state: "CLOSED" as const,
+      targets: [{ ous: ["Root/Suspended"] }],
+      messages: [
+        `skipped account legacy (${LEGACY}): it is CLOSED, so rule r.yaml#0 (OU Root/Suspended) assigns nothing there. It is closed; nothing to change in the files (AWS drops it from the organisation 90 days after closure).`,
+      ],
+    },
+    {
+      name: "named and being closed",
+      state: "PENDING_CLOSURE" as const,
+      targets: [{ accounts: ["legacy"] }],
+      messages: [
+        `skipped account legacy (${LEGACY}): it is PENDING_CLOSURE, so rule r.yaml#0 (account legacy) assigns nothing there. It is being closed: remove it from targets.accounts of rule r.yaml#0, or planning fails once AWS drops it from the organisation (90 days after closure).`,
+      ],
+    },
+    {
+      name: "named and not yet activated: it will be assigned",
+      state: "PENDING_ACTIVATION" as const,
+      targets: [{ accounts: ["legacy"] }],
+      messages: [
+        `skipped account legacy (${LEGACY}): it is PENDING_ACTIVATION, so rule r.yaml#0 (account legacy) assigns nothing there. Its sign-up is not complete: the first plan after it becomes ACTIVE assigns it.`,
+      ],
+    },
+  ])("$name", ({ state, targets, messages }) => {
+    expect(plan(state, targets).map((w) => w.message)).toEqual(messages);
   });
 });

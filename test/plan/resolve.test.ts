@@ -6,6 +6,7 @@ import {
   DEV_1,
   DEV_2,
   decl,
+  e,
   LEGACY,
   MANAGEMENT,
   NOW,
@@ -53,7 +54,12 @@ describe("resolveDesired", () => {
     ]);
     expect(r.provenance.get(addr(DEV_2))?.map((p) => p.rule)).toEqual(["b.yaml#0", "c.yaml#0"]);
     expect(r.expiring).toEqual([
-      { address: addr(DEV_1), expires: "2026-06-05T00:00:00.000Z", rule: "a.yaml#0" },
+      {
+        address: addr(DEV_1),
+        expires: "2026-06-05T00:00:00.000Z",
+        rule: "a.yaml#0",
+        assignment: e.assignment(DEV_1, "ReadOnly", "Devs"),
+      },
     ]);
     expect(r.provenance.get(addr(PROD_WEB))?.[0]).toMatchObject({ matchedBy: "tags", match: "team=web" });
   });

@@ -8,13 +8,26 @@ import { resolveDesired } from "../../src/plan/resolve.ts";
 import {
   checkSafety,
   lockoutRail,
+  managementPermissionSetRail,
   maxDeletePercentRail,
   maxDeletesRail,
   recreatedGroupRail,
   type SafetyInput,
   unresolvedPrincipalRail,
 } from "../../src/plan/safety.ts";
-import { config, DEV_1, DEV_2, decl, e, live, MANAGEMENT, NOW, rule, settings } from "./builders.ts";
+import {
+  config,
+  DEV_1,
+  DEV_2,
+  decl,
+  e,
+  live,
+  MANAGEMENT,
+  NOW,
+  PROD_PAYMENTS,
+  rule,
+  settings,
+} from "./builders.ts";
 
 function input(c: Config, l: Live, changes: Change[] = [], managedLiveCount = 0): SafetyInput {
   const resolved = resolveDesired(c, l.org, { now: NOW, callerIsManagementAccount: true });
@@ -195,5 +208,111 @@ describe("lockoutRail", () => {
 
   it("does not trip when nobody held administrator access before", () => {
     expect(lockoutRail(input(c, live([admin]), []))).toEqual([]);
+  });
+});
+
+describe("checkSafety with --allow-deletes", () => {
+  const c = config({ settings: settings({ maxDeletes: 1 }) });
+
+  it("words an overridden rail as acknowledged, not as a request for the flag it has", () => {
+    const safety = checkSafety(input(c, live(), deletes(2)), true);
+    expect(safety.ok).toBe(true);
+    expect(safety.violations.map((v) => v.message)).toEqual([
+      "allowed by --allow-deletes: this plan deletes 2 objects (2 assignments); settings.safety.maxDeletes allows 1.",
+    ]);
+  });
+
+  it("still asks for the flag without it", () => {
+    const [v] = checkSafety(input(c, live(), deletes(2)), false).violations;
+    expect(v?.message).toContain("re-run with --allow-deletes");
+    expect(v?.message).not.toContain("allowed by");
+  });
+
+  it("keeps the way out of a rail the flag does not override", () => {
+    const missing = config({
+      settings: settings({ maxDeletes: 1 }),
+      groups: [decl.group("Okta", { external: true })],
+    });
+    const safety = checkSafety(input(missing, live(), deletes(2)), true);
+    expect(safety.ok).toBe(false);
+    expect(
+      safety.violations.map((v) => [v.rule, v.message.startsWith("allowed by --allow-deletes: ")]),
+    ).toEqual([
+      ["max-deletes", true],
+      ["unresolved-principal", false],
+    ]);
+    expect(safety.violations[1]?.message).toContain("plan again once it resolves");
+  });
+});
+
+describe("managementPermissionSetRail", () => {
+  const readOnly = e.permissionSet("ReadOnly");
+  const edited = { ...readOnly, description: "edited" };
+  const c = config({ permissionSets: [decl.permissionSet("ReadOnly", { description: "edited" })] });
+  const update: Change = {
+    address: "permission-set/ReadOnly",
+    kind: "permissionSet",
+    action: "update",
+    before: readOnly,
+    after: edited,
+    fields: { description: { from: null, to: "edited" } },
+    reason: "test",
+  };
+  const provision: Change = {
+    address: "provisioning/ReadOnly",
+    kind: "provisioning",
+    action: "provision",
+    before: null,
+    after: { kind: "provisioning", permissionSet: "ReadOnly", target: "ALL_PROVISIONED_ACCOUNTS" },
+    reason: "test",
+  };
+  const remove: Change = { ...update, action: "delete", after: null, fields: {} };
+  const provisionedIn = (accounts: string[]) => ({ ReadOnly: { accounts, stale: [] } });
+
+  it.each([
+    {
+      name: "a delegated administrator updates and re-provisions a set provisioned in the management account",
+      caller: false,
+      accounts: [MANAGEMENT, PROD_PAYMENTS],
+      changes: [update, provision],
+      addresses: ["permission-set/ReadOnly", "provisioning/ReadOnly"],
+      says: "This plan updates and re-provisions permission set ReadOnly (declared at access.yaml:",
+    },
+    {
+      name: "a delegated administrator deletes one",
+      caller: false,
+      accounts: [MANAGEMENT],
+      changes: [remove],
+      addresses: ["permission-set/ReadOnly"],
+      says: "This plan deletes permission set ReadOnly",
+    },
+    {
+      name: "the set is not provisioned in the management account",
+      caller: false,
+      accounts: [PROD_PAYMENTS],
+      changes: [update, provision],
+      addresses: [],
+      says: "",
+    },
+    {
+      name: "the caller is the management account",
+      caller: true,
+      accounts: [MANAGEMENT],
+      changes: [update, provision],
+      addresses: [],
+      says: "",
+    },
+  ])("$name", ({ caller, accounts, changes, addresses, says }) => {
+    const l = live([readOnly], { callerIsManagementAccount: caller, provisioning: provisionedIn(accounts) });
+    const v = managementPermissionSetRail(input(c, l, changes));
+    expect(v.flatMap((x) => x.addresses)).toEqual(addresses);
+    if (addresses.length === 0) return;
+    expect(v).toHaveLength(1);
+    expect(v[0]?.overridable).toBe(false);
+    expect(v[0]?.message).toContain(says);
+    expect(v[0]?.message).toContain(`management account management (${MANAGEMENT})`);
+    expect(v[0]?.message).toContain("credentials of the management account");
+    expect(v[0]?.message).toContain("external: true");
+    expect(checkSafety(input(c, l, changes), true).ok).toBe(false);
   });
 });

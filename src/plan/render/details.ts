@@ -1,5 +1,5 @@
 import { byCodeUnit, canonicalJson } from "../../model/canonical.ts";
-import type { Change, ChangeAction, FieldChange, Plan } from "../../model/plan.ts";
+import type { Change, ChangeAction, ExpiringAccess, FieldChange, Plan } from "../../model/plan.ts";
 import type { CustomerManagedPolicyRef, Entity } from "../../model/state.ts";
 import { count } from "../words.ts";
 import { lineDiff } from "./line-diff.ts";
@@ -139,19 +139,51 @@ export function accountLine(plan: Pick<Plan, "accountNames">, accountId: string)
   return name === undefined || name === accountId ? accountId : `${accountId} ${name}`;
 }
 
-/** The header of a change: symbol, address, and what kind of update, replace or provision it is. */
-export function changeHeader(c: Change): string {
-  let extra = "";
-  if (c.adopt) extra = " (adopt: adds the ownership tag)";
-  else if (c.replaces !== undefined) extra = ` (replaces ${c.replaces})`;
+/**
+ * The header of a change: symbol, address, the account's name for an assignment, and what kind
+ * of update, replace or provision it is. A blocked change says so instead of looking applicable.
+ */
+export function changeHeader(c: Change, plan: Pick<Plan, "accountNames">): string {
+  const notes: string[] = [];
+  const assignment =
+    c.after?.kind === "assignment" ? c.after : c.before?.kind === "assignment" ? c.before : null;
+  if (assignment !== null) {
+    const name = plan.accountNames[assignment.accountId];
+    if (name !== undefined && name !== assignment.accountId) notes.push(name);
+  } else if (c.adopt) notes.push("adopt: adds the ownership tag");
+  else if (c.replaces !== undefined) notes.push(`replaces ${c.replaces}`);
   else if (c.after?.kind === "provisioning") {
     const target = c.after.target;
-    extra =
+    notes.push(
       target === "ALL_PROVISIONED_ACCOUNTS"
-        ? " (every account holding it)"
-        : ` (${count(target.accounts.length, "account")})`;
+        ? "every account holding it"
+        : count(target.accounts.length, "account"),
+    );
   }
-  return `${ACTION_SYMBOL[c.action]} ${c.address}${extra}`;
+  if (c.blockedBy !== undefined) notes.push(blockedNote(c.blockedBy));
+  return `${ACTION_SYMBOL[c.action]} ${c.address}${notes.length > 0 ? ` (${notes.join(", ")})` : ""}`;
+}
+
+/** `blocked: group/Okta does not exist`. */
+export function blockedNote(blockedBy: string): string {
+  return `blocked: ${blockedBy} does not exist`;
+}
+
+/**
+ * Whether a renderer shows the change's `reason` next to it even when not verbose: a deletion or a
+ * re-provision must say why, since nothing in the files points at it.
+ */
+export function reasonShown(c: Change): boolean {
+  return c.action === "delete" || c.action === "provision";
+}
+
+/** An expiring assignment as people read it: who, which permission set, which account. */
+export function expiringLine(plan: Pick<Plan, "accountNames">, x: ExpiringAccess): string {
+  const a = x.assignment;
+  const what = a
+    ? `${principalLabel(a.principalType, a.principalName)} → ${a.permissionSet} in ${accountLine(plan, a.accountId)}`
+    : x.address;
+  return `${what} expires ${x.expires} (rule ${x.rule})`;
 }
 
 /** What a change does beyond its header line. */

@@ -1,8 +1,16 @@
-import type { Change, Plan } from "../../model/plan.ts";
+import type { AccessDelta, Change, Plan } from "../../model/plan.ts";
+import { type AssignmentGroup, groupAssignments, groupReasons } from "../access.ts";
 import { count, countByKind } from "../words.ts";
-import { changeDetailLines, changeHeader, type DetailLine } from "./details.ts";
+import {
+  blockedNote,
+  changeDetailLines,
+  changeHeader,
+  type DetailLine,
+  expiringLine,
+  reasonShown,
+} from "./details.ts";
 import { codeSpan, escapeMarkdown, fenceFor, flattenControls } from "./escape.ts";
-import { applyCommand, unmanagedSummary } from "./summary.ts";
+import { applyCommand, TARGETED_SCOPE, unmanagedSummary } from "./summary.ts";
 
 /** GitHub rejects issue and pull-request comments longer than this. */
 export const GITHUB_COMMENT_MAX_CHARS = 65_536;
@@ -23,6 +31,11 @@ export interface MarkdownOptions {
   title?: string;
   /** Trusted markdown after the checksum (links to the run or the plan artifact): not escaped. */
   footer?: string;
+  /**
+   * The access directory as the user passed it to `plan`, for the suggested apply command; leave
+   * it out when it was the default (`access`). See `ApplyCommandOptions.dir`.
+   */
+  dir?: string;
 }
 
 interface Item {
@@ -56,7 +69,7 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): strin
     expiringSection(plan),
     diffSection(plan),
   ].filter((s): s is Section => s !== null && s.items.length > 0);
-  const tail = tailBlock(plan, options.footer);
+  const tail = tailBlock(plan, options);
 
   const blocks = [head];
   let used = head.length + tail.length + 2;
@@ -99,7 +112,8 @@ function titleLine(plan: Plan, title?: string): string {
   const s = plan.summary;
   if (s.total === 0) return `### ${heading} · ✅ no changes`;
   const n = (x: number): string => x.toLocaleString("en-US");
-  const parts = [`🟢 ${n(s.create)} to create`, `🟡 ${n(s.update)} to update`];
+  const blocked = (s.blocked ?? 0) > 0 ? ` (⛔ ${n(s.blocked ?? 0)} blocked)` : "";
+  const parts = [`🟢 ${n(s.create)} to create${blocked}`, `🟡 ${n(s.update)} to update`];
   if (s.replace > 0) parts.push(`🟠 ${n(s.replace)} to replace`);
   parts.push(`🔴 ${n(s.delete)} to delete`);
   if (s.provision > 0) parts.push(`🔁 ${count(s.provision, "re-provision")}`);
@@ -116,6 +130,9 @@ function banners(plan: Plan): string[] {
   else if (safety.violations.length > 0) out.push("> ⚠️ **Safety rails overridden with `--allow-deletes`.**");
   const deletes = plan.changes.filter((c) => c.action === "delete");
   if (deletes.length > 0) out.push(`> 🔴 **This plan deletes ${countByKind(deletes)}.**`);
+  if (plan.refresh === "targeted") {
+    out.push(`> ℹ️ **Targeted plan** (\`--refresh targeted\`): ${escapeMarkdown(TARGETED_SCOPE)}`);
+  }
   return out;
 }
 
@@ -123,7 +140,7 @@ function violationsSection(plan: Plan): Section {
   return {
     open: "**Safety rails**\n",
     items: plan.safety.violations.map((v) => ({
-      text: `- ${plan.safety.ok ? "⚠️" : "⛔"} **${v.rule}**: ${escapeMarkdown(v.message)}`,
+      text: `- ${plan.safety.deletesAllowed && v.overridable ? "⚠️" : "⛔"} **${v.rule}**: ${escapeMarkdown(v.message)}`,
     })),
     close: "",
   };
@@ -141,14 +158,32 @@ const cell = (text: string): string => (text === "" ? "—" : escapeMarkdown(tex
 const code = (text: string): string => codeSpan(text, { inTable: true });
 
 function accessSection(plan: Plan): Section {
+  const groups = new Map<string, AssignmentGroup>();
+  for (const g of groupAssignments(plan.changes)) {
+    groups.set(rowKey(g.action, g.principalType, g.principalName, g.permissionSet), g);
+  }
+  const why = (d: AccessDelta, action: AssignmentGroup["action"]): string => {
+    const g = groups.get(rowKey(action, d.principalType, d.principalName, d.permissionSet));
+    return g ? escapeMarkdown(groupReasons(g)) : "";
+  };
   return {
-    open: "**Access changes**\n\n| Principal | Permission set | Gains | Loses |\n|---|---|---|---|",
-    items: plan.access.map((d) => ({
-      text: `| ${d.principalType === "GROUP" ? "group" : "user"} ${code(d.principalName)} | ${code(d.permissionSet)} | ${cell(d.gainsScope)} | ${cell(d.losesScope)} |`,
-    })),
+    open: "**Access changes**\n\n| Principal | Permission set | Gains | Loses | Why |\n|---|---|---|---|---|",
+    items: plan.access.map((d) => {
+      const gains = d.blockedBy === undefined ? cell(d.gainsScope) : `⛔ blocked: ${cell(d.gainsScope)}`;
+      const reasons =
+        d.gains.length > 0 && d.loses.length > 0
+          ? `gains: ${why(d, "create")}<br>loses: ${why(d, "delete")}`
+          : why(d, d.gains.length > 0 ? "create" : "delete");
+      return {
+        text: `| ${d.principalType === "GROUP" ? "group" : "user"} ${code(d.principalName)} | ${code(d.permissionSet)} | ${gains} | ${cell(d.losesScope)} | ${reasons} |`,
+      };
+    }),
     close: "",
   };
 }
+
+const rowKey = (action: string, type: string, name: string, ps: string): string =>
+  `${action}\u0000${type}\u0000${name}\u0000${ps}`;
 
 const ACTION_LABEL: Record<Change["action"], string> = {
   create: "🟢 create",
@@ -159,13 +194,8 @@ const ACTION_LABEL: Record<Change["action"], string> = {
 };
 
 /** What a permission-set change does, in one table cell. */
-function permissionSetDetail(plan: Plan, c: Change): string {
-  if (c.after?.kind === "provisioning") {
-    const target = c.after.target;
-    return target === "ALL_PROVISIONED_ACCOUNTS"
-      ? "every account holding it"
-      : escapeMarkdown(target.accounts.map((id) => plan.accountNames[id] ?? id).join(", "));
-  }
+function permissionSetDetail(c: Change): string {
+  if (c.after?.kind === "provisioning") return escapeMarkdown(c.reason);
   const fields = Object.keys(c.fields ?? {}).filter((f) => f !== "name");
   const parts: string[] = [];
   if (c.replaces !== undefined) parts.push(`replaces ${code(c.replaces)}: its roles are recreated`);
@@ -184,7 +214,7 @@ function permissionSetSection(plan: Plan): Section {
     open: "**Permission sets**\n\n| Permission set | Change | Details |\n|---|---|---|",
     items: changes.map((c) => {
       const name = c.after?.kind === "provisioning" ? c.after.permissionSet : entityName(c);
-      return { text: `| ${code(name)} | ${ACTION_LABEL[c.action]} | ${permissionSetDetail(plan, c)} |` };
+      return { text: `| ${code(name)} | ${ACTION_LABEL[c.action]} | ${permissionSetDetail(c)} |` };
     }),
     close: "",
   };
@@ -215,7 +245,11 @@ function identitySection(plan: Plan): Section {
       const noun = c.kind === "membership" ? "membership" : c.kind;
       const fields = Object.keys(c.fields ?? {});
       const detail = fields.length > 0 ? ` (${fields.map((f) => code(f)).join(", ")})` : "";
-      return { text: `- ${ACTION_LABEL[c.action]} ${noun} ${codeSpan(entityName(c))}${detail}` };
+      const why = reasonShown(c) ? `: ${escapeMarkdown(c.reason)}` : "";
+      const blocked = c.blockedBy === undefined ? "" : ` (⛔ ${escapeMarkdown(blockedNote(c.blockedBy))})`;
+      return {
+        text: `- ${ACTION_LABEL[c.action]} ${noun} ${codeSpan(entityName(c))}${detail}${blocked}${why}`,
+      };
     }),
     close: "",
   };
@@ -224,9 +258,7 @@ function identitySection(plan: Plan): Section {
 function expiringSection(plan: Plan): Section {
   return {
     open: "**⏳ Expiring soon**\n",
-    items: plan.expiring.map((x) => ({
-      text: `- ${codeSpan(x.address)} expires ${escapeMarkdown(x.expires)} (rule ${codeSpan(x.rule)})`,
-    })),
+    items: plan.expiring.map((x) => ({ text: `- ${escapeMarkdown(expiringLine(plan, x))}` })),
     close: "",
   };
 }
@@ -241,13 +273,18 @@ const ACTION_MARK: Record<Change["action"], string> = {
   provision: "!",
 };
 
+/** A blocked change is not highlighted as an addition: it cannot happen. */
+const BLOCKED_MARK = " ";
+
 function diffLines(plan: Plan, c: Change): string[] {
-  const header = changeHeader(c);
+  const header = changeHeader(c, plan);
+  const mark = c.blockedBy === undefined ? ACTION_MARK[c.action] : BLOCKED_MARK;
   return [
-    `${ACTION_MARK[c.action]} ${flattenControls(header.slice(header.indexOf(" ") + 1))}`,
+    `${mark} ${flattenControls(header.slice(header.indexOf(" ") + 1))}`,
     ...changeDetailLines(c, plan).map(
       (d) => `${DIFF_MARK[d.mark]}   ${"  ".repeat(d.depth)}${flattenControls(d.text)}`,
     ),
+    ...(reasonShown(c) ? [`    # ${flattenControls(c.reason)}`] : []),
   ];
 }
 
@@ -265,14 +302,15 @@ function diffSection(plan: Plan): Section | null {
   };
 }
 
-function tailBlock(plan: Plan, footer?: string): string {
+function tailBlock(plan: Plan, options: MarkdownOptions): string {
+  const footer = options.footer;
   const lines: string[] = [];
   if (plan.unmanaged.length > 0) lines.push(`<sub>${escapeMarkdown(unmanagedSummary(plan))}</sub>`, "");
   if (plan.changes.length > 0) {
     const sha = plan.checksum;
     lines.push(
       plan.safety.ok
-        ? `Plan checksum ${codeSpan(sha)} · apply exactly this plan with ${codeSpan(applyCommand(plan))}`
+        ? `Plan checksum ${codeSpan(sha)} · apply exactly this plan with ${codeSpan(applyCommand(plan, options.dir === undefined ? {} : { dir: options.dir }))}`
         : `Plan checksum ${codeSpan(sha)} · apply refuses this plan until the safety rails above are resolved.`,
     );
   }

@@ -7,17 +7,56 @@ export function headline(plan: Pick<Plan, "summary">): string {
   const s = plan.summary;
   if (s.total === 0) return "No changes: the live state matches the access files.";
   const n = (x: number): string => x.toLocaleString("en-US");
-  const parts = [`${n(s.create)} to create`, `${n(s.update)} to update`];
+  const blocked = (s.blocked ?? 0) > 0 ? ` (${n(s.blocked ?? 0)} blocked)` : "";
+  const parts = [`${n(s.create)} to create${blocked}`, `${n(s.update)} to update`];
   if (s.replace > 0) parts.push(`${n(s.replace)} to replace`);
   parts.push(`${n(s.delete)} to delete`);
   if (s.provision > 0) parts.push(count(s.provision, "re-provision"));
   return `Plan: ${parts.join(", ")}.`;
 }
 
-/** The command that applies exactly this plan (with the override when the plan needed it). */
-export function applyCommand(plan: Pick<Plan, "checksum" | "safety">): string {
-  const override = plan.safety.deletesAllowed && plan.safety.violations.length > 0 ? " --allow-deletes" : "";
-  return `accessops apply${override} --checksum ${plan.checksum}`;
+/** What a targeted read left out, said by every renderer (and the CLI) for a targeted plan. */
+export const TARGETED_SCOPE =
+  "only what the files name was read, so nothing outside it is deleted (owned permission sets no longer declared, undeclared groups and users, assignments to principals the files do not name); plan with --refresh full to see those.";
+
+/** Where the suggested apply command must differ from `accessops apply --checksum <sha>`. */
+export interface ApplyCommandOptions {
+  /**
+   * The access directory exactly as the user passed it to `plan`; leave it out when it was the
+   * default (`access`). Apply re-plans from this directory, so a wrong one makes the plan stale.
+   */
+  dir?: string;
+  /** Apply the plan file written by `--out` (`--plan <file>`) instead of `--checksum <sha>`. */
+  planFile?: string;
+}
+
+/**
+ * The command that applies exactly this plan: apply re-reads and re-plans, so it names the same
+ * directory and the same `--refresh`, and `--allow-deletes` when the plan needed the override.
+ */
+export function applyCommand(
+  plan: Pick<Plan, "checksum" | "safety" | "refresh">,
+  options: ApplyCommandOptions = {},
+): string {
+  const words = ["accessops", "apply"];
+  if (options.dir !== undefined) words.push(shellWord(options.dir, true));
+  if (plan.refresh === "targeted") words.push("--refresh", "targeted");
+  if (plan.safety.deletesAllowed && plan.safety.violations.length > 0) words.push("--allow-deletes");
+  if (options.planFile !== undefined) words.push("--plan", shellWord(options.planFile, false));
+  else words.push("--checksum", plan.checksum);
+  return words.join(" ");
+}
+
+/** Characters a POSIX shell word may hold unquoted. */
+const SHELL_SAFE = /^[\w@%+=:,./-]+$/;
+
+/**
+ * A path as one shell word: as it is when it is safe, otherwise single-quoted. A positional path
+ * that starts with `-` gets `./` so it is not read as an option.
+ */
+function shellWord(path: string, positional: boolean): string {
+  const word = positional && path.startsWith("-") ? `./${path}` : path;
+  return SHELL_SAFE.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 const KIND_BY_PREFIX = new Map<string, ChangeKind>(

@@ -1,22 +1,30 @@
 import type { Paint, Style } from "../../cli/output.ts";
 import type { Change, Plan } from "../../model/plan.ts";
-import { type AssignmentGroup, describeAccessDelta, groupAssignments } from "../access.ts";
+import { type AssignmentGroup, describeAccessDelta, groupAssignments, groupReasons } from "../access.ts";
 import { APPLY_ORDER, phaseIndex } from "../order.ts";
 import {
   ACTION_SYMBOL,
   accountLine,
+  blockedNote,
   changeDetailLines,
   changeHeader,
   type DetailLine,
+  expiringLine,
   principalLabel,
+  reasonShown,
 } from "./details.ts";
-import { accessIndex, applyCommand, headline, unmanagedSummary } from "./summary.ts";
+import { accessIndex, applyCommand, headline, TARGETED_SCOPE, unmanagedSummary } from "./summary.ts";
 
 export interface TextOptions {
   /** Colours; the identity painter for plain text (no TTY, NO_COLOR). */
   paint: Paint;
   /** List every account of grouped assignment changes, every reason and every unmanaged address. */
   verbose?: boolean;
+  /**
+   * The access directory as the user passed it to `plan`, for the suggested apply command; leave
+   * it out when it was the default (`access`). See `ApplyCommandOptions.dir`.
+   */
+  dir?: string;
 }
 
 /** Without --verbose, a group of assignment changes lists its accounts only up to this many. */
@@ -32,18 +40,22 @@ const ACTION_STYLE: Record<Change["action"], Style> = {
 };
 
 const INDENT = "  ";
+/** Changes that cannot be applied (`Change.blockedBy`). */
+const BLOCKED_STYLE: Style = "yellow";
 
 /** The plan for a terminal: summary, access changes, changes by phase, warnings, safety, checksum. */
 export function renderText(plan: Plan, options: TextOptions): string {
   const { paint } = options;
   const verbose = options.verbose ?? false;
   const out: string[] = [paint("bold", headline(plan)), ""];
+  if (plan.refresh === "targeted")
+    out.push(paint("dim", `Targeted plan (--refresh targeted): ${TARGETED_SCOPE}`), "");
 
   if (plan.access.length > 0) {
     out.push(paint("bold", "Access changes:"));
     for (const delta of plan.access) {
       for (const line of describeAccessDelta(delta)) {
-        out.push(`${INDENT}${paint(line.includes(" gains ") ? "green" : "red", line)}`);
+        out.push(`${INDENT}${paint(accessLineStyle(line), line)}`);
       }
     }
     out.push("");
@@ -77,7 +89,7 @@ export function renderText(plan: Plan, options: TextOptions): string {
   }
   if (plan.expiring.length > 0) {
     out.push(paint("bold", "Expiring soon:"));
-    for (const x of plan.expiring) out.push(`${INDENT}${x.address} expires ${x.expires} (rule ${x.rule})`);
+    for (const x of plan.expiring) out.push(`${INDENT}${expiringLine(plan, x)}`);
     out.push("");
   }
   if (plan.unmanaged.length > 0) {
@@ -91,8 +103,10 @@ export function renderText(plan: Plan, options: TextOptions): string {
     const overridden = safety.ok;
     out.push(paint("bold", overridden ? "Safety rails overridden with --allow-deletes:" : "Safety rails:"));
     for (const v of safety.violations) {
-      const style: Style = overridden || (safety.deletesAllowed && v.overridable) ? "yellow" : "red";
-      out.push(`${INDENT}${paint(style, `✗ ${v.rule}: ${v.message}`)}`);
+      const acknowledged = safety.deletesAllowed && v.overridable;
+      out.push(
+        `${INDENT}${paint(acknowledged ? "yellow" : "red", `${acknowledged ? "!" : "✗"} ${v.rule}: ${v.message}`)}`,
+      );
     }
     if (!safety.ok) out.push(paint("red", paint("bold", "This plan is unsafe: apply will refuse it.")));
     out.push("");
@@ -100,16 +114,26 @@ export function renderText(plan: Plan, options: TextOptions): string {
 
   if (plan.changes.length > 0) {
     out.push(`Checksum: ${plan.checksum}`);
-    if (safety.ok) out.push(`Run \`${applyCommand(plan)}\` to apply exactly this plan.`);
+    if (safety.ok) {
+      const command = applyCommand(plan, options.dir === undefined ? {} : { dir: options.dir });
+      out.push(`Run \`${command}\` to apply exactly this plan.`);
+    }
   }
   while (out.at(-1) === "") out.pop();
   return `${out.join("\n")}\n`;
 }
 
+/** Gains green, losses red, blocked gains yellow: they will not happen. */
+function accessLineStyle(line: string): Style {
+  if (line.includes(" cannot gain ")) return "yellow";
+  return line.includes(" gains ") ? "green" : "red";
+}
+
 function changeLines(plan: Plan, c: Change, paint: Paint, verbose: boolean): string[] {
-  const lines = [`${INDENT}${paint(ACTION_STYLE[c.action], changeHeader(c))}`];
+  const style = c.blockedBy === undefined ? ACTION_STYLE[c.action] : BLOCKED_STYLE;
+  const lines = [`${INDENT}${paint(style, changeHeader(c, plan))}`];
   for (const d of changeDetailLines(c, plan)) lines.push(detailLine(d, paint));
-  if (verbose || c.action === "delete") lines.push(paint("dim", `${INDENT.repeat(3)}${c.reason}`));
+  if (verbose || reasonShown(c)) lines.push(paint("dim", `${INDENT.repeat(3)}${c.reason}`));
   return lines;
 }
 
@@ -127,15 +151,15 @@ function assignmentGroupLines(
 ): string[] {
   const { paint } = options;
   const verbose = options.verbose ?? false;
-  const style = ACTION_STYLE[group.action];
+  const blockedBy = group.changes.find((c) => c.blockedBy !== undefined)?.blockedBy;
+  const style = blockedBy === undefined ? ACTION_STYLE[group.action] : BLOCKED_STYLE;
   const symbol = ACTION_SYMBOL[group.action];
   const delta = findDelta(group.principalType, group.principalName, group.permissionSet);
   const scope = (group.action === "create" ? delta?.gainsScope : delta?.losesScope) ?? "";
   const who = principalLabel(group.principalType, group.principalName);
-  const lines = [`${INDENT}${paint(style, `${symbol} ${who} → ${group.permissionSet}: ${scope}`)}`];
-  const reasons = new Set(group.changes.map((c) => c.reason));
-  const common = reasons.size === 1 ? [...reasons][0] : undefined;
-  if (common !== undefined && !verbose) lines.push(paint("dim", `${INDENT.repeat(3)}${common}`));
+  const blocked = blockedBy === undefined ? "" : ` (${blockedNote(blockedBy)})`;
+  const lines = [`${INDENT}${paint(style, `${symbol} ${who} → ${group.permissionSet}: ${scope}${blocked}`)}`];
+  if (!verbose) lines.push(paint("dim", `${INDENT.repeat(3)}${groupReasons(group)}`));
   if (verbose || group.changes.length <= TEXT_ACCOUNTS_LISTED_MAX) {
     for (const c of group.changes) {
       const entity = c.after ?? c.before;
