@@ -101,18 +101,21 @@ export function maxDeletePercentRail(input: SafetyInput): RailFinding[] {
 export function unresolvedPrincipalRail(input: SafetyInput): RailFinding[] {
   const { live, resolved } = input;
   const out: RailFinding[] = [];
+  const nearGroup = caseInsensitive(Object.keys(live.ids.groups));
+  const nearUser = caseInsensitive(Object.keys(live.ids.users));
+  const nearSet = caseInsensitive(Object.keys(live.ids.permissionSets));
   const principals = [
     ...resolved.references.groups.map((name) => ({
       name,
       address: groupAddress(name),
       known: live.ids.groups[name] !== undefined,
-      what: `group "${name}" is declared external but is not in the identity store`,
+      what: `group "${name}" is declared external but is not in the identity store${nearGroup(name, "group")}`,
     })),
     ...resolved.references.users.map((name) => ({
       name,
       address: userAddress(name),
       known: live.ids.users[name] !== undefined,
-      what: `user "${name}" is referenced but is not in the identity store (declare it under users if accessops should create it)`,
+      what: `user "${name}" is referenced but is not in the identity store${nearUser(name, "user")} (declare it under users if accessops should create it)`,
     })),
   ];
   for (const p of principals) {
@@ -132,13 +135,28 @@ export function unresolvedPrincipalRail(input: SafetyInput): RailFinding[] {
     out.push(
       violation(
         "unresolved-principal",
-        `permission set "${name}" is declared external but does not exist in the instance.`,
+        `permission set "${name}" is declared external but does not exist in the instance${nearSet(name, "permission set")}.`,
         "Check the name (case matters) and whether whoever made it (for example Control Tower) removed it; plan again once it resolves.",
         [address],
       ),
     );
   }
   return out;
+}
+
+/**
+ * A lookup that names a live object whose name differs from a missing one only in case
+ * (`; group "Okta-Engineering" exists`), or says nothing. Names are case-sensitive in AWS, so a
+ * near miss is the likeliest cause of an unresolved reference.
+ */
+function caseInsensitive(liveNames: readonly string[]): (name: string, noun: string) => string {
+  const byLower = new Map<string, string>();
+  for (const n of [...liveNames].sort(byCodeUnit))
+    if (!byLower.has(n.toLowerCase())) byLower.set(n.toLowerCase(), n);
+  return (name, noun) => {
+    const near = byLower.get(name.toLowerCase());
+    return near === undefined || near === name ? "" : `; ${noun} "${near}" exists, differing only in case`;
+  };
 }
 
 /**

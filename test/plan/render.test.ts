@@ -50,7 +50,12 @@ function hostilePlan() {
       }),
     ],
     assignments: [
-      rule({ group: HOSTILE_GROUP }, ["Ops@x"], { accounts: ["dev-1"] }),
+      rule(
+        { group: HOSTILE_GROUP },
+        ["Ops@x"],
+        { accounts: ["dev-1"] },
+        { reason: "@oncall <b>now</b> | `x`" },
+      ),
       rule({ group: FORGING_GROUP }, ["Ops@x"], { accounts: ["dev-2"] }),
       rule({ user: "@hacker <i>" }, ["Ops@x"], { accounts: ["dev-2"] }),
     ],

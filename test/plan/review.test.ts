@@ -294,5 +294,10 @@ describe("changes blocked by a missing external group", () => {
       "  group Okta cannot gain ReadOnly in 2 accounts under Root/Workloads/Prod (blocked: group/Okta does not exist)",
     );
     expect(plain).not.toContain("gains ReadOnly");
+    expect(plain).toContain(
+      "  ✗ group Okta → ReadOnly: 2 accounts under Root/Workloads/Prod (blocked: group/Okta does not exist)",
+    );
+    expect(plain).toContain(`    ✗ ${PROD_PAYMENTS} prod-payments`);
+    expect(plain).not.toMatch(/^ *\+ /m);
   });
 });

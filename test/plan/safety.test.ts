@@ -102,6 +102,15 @@ describe("unresolvedPrincipalRail", () => {
     expect(checkSafety(input(c, live()), true).ok).toBe(false);
   });
 
+  it("names a live object whose name differs only in case", () => {
+    const l = live([e.group("okta"), e.permissionSet("ct")]);
+    expect(unresolvedPrincipalRail(input(c, l)).map((x) => x.message.split(".")[0])).toEqual([
+      'group "Okta" is declared external but is not in the identity store; group "okta" exists, differing only in case',
+      'user "sam@example',
+      'permission set "CT" is declared external but does not exist in the instance; permission set "ct" exists, differing only in case',
+    ]);
+  });
+
   it("is satisfied by live ids alone (a targeted read)", () => {
     const l = live();
     l.ids.groups.Okta = "g-1";

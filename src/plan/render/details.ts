@@ -19,6 +19,9 @@ export interface DetailLine {
   text: string;
 }
 
+/** The symbol of a change that cannot be applied (`Change.blockedBy`), instead of its action's. */
+export const BLOCKED_SYMBOL = "✗";
+
 /** Terraform-like symbols per action. */
 export const ACTION_SYMBOL: Record<ChangeAction, string> = {
   create: "+",
@@ -161,7 +164,8 @@ export function changeHeader(c: Change, plan: Pick<Plan, "accountNames">): strin
     );
   }
   if (c.blockedBy !== undefined) notes.push(blockedNote(c.blockedBy));
-  return `${ACTION_SYMBOL[c.action]} ${c.address}${notes.length > 0 ? ` (${notes.join(", ")})` : ""}`;
+  const symbol = c.blockedBy === undefined ? ACTION_SYMBOL[c.action] : BLOCKED_SYMBOL;
+  return `${symbol} ${c.address}${notes.length > 0 ? ` (${notes.join(", ")})` : ""}`;
 }
 
 /** `blocked: group/Okta does not exist`. */

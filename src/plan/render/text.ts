@@ -5,6 +5,7 @@ import { APPLY_ORDER, phaseIndex } from "../order.ts";
 import {
   ACTION_SYMBOL,
   accountLine,
+  BLOCKED_SYMBOL,
   blockedNote,
   changeDetailLines,
   changeHeader,
@@ -153,7 +154,7 @@ function assignmentGroupLines(
   const verbose = options.verbose ?? false;
   const blockedBy = group.changes.find((c) => c.blockedBy !== undefined)?.blockedBy;
   const style = blockedBy === undefined ? ACTION_STYLE[group.action] : BLOCKED_STYLE;
-  const symbol = ACTION_SYMBOL[group.action];
+  const symbol = blockedBy === undefined ? ACTION_SYMBOL[group.action] : BLOCKED_SYMBOL;
   const delta = findDelta(group.principalType, group.principalName, group.permissionSet);
   const scope = (group.action === "create" ? delta?.gainsScope : delta?.losesScope) ?? "";
   const who = principalLabel(group.principalType, group.principalName);
