@@ -6,7 +6,7 @@ import type { Config } from "./model/config.ts";
 import type { Diagnostic } from "./model/errors.ts";
 import type { Live, RefreshMode } from "./model/live.ts";
 import type { Plan } from "./model/plan.ts";
-import { buildPlan } from "./plan/index.ts";
+import { buildPlan, onlyExpired } from "./plan/index.ts";
 import { loadConfigOrThrow } from "./schema/load.ts";
 
 /**
@@ -54,6 +54,11 @@ export interface PlanOptions {
   allowDeletes: boolean;
   /** Days ahead for `plan.expiring`; the planner's default (7) when absent. */
   expiringWithinDays?: number;
+  /**
+   * Reduce the plan to the deletions of expired assignments (`--only-expired`), so a frequent
+   * schedule revokes just-in-time access on time without applying anything else.
+   */
+  onlyExpired?: boolean;
 }
 
 export interface PlanRun {
@@ -69,12 +74,12 @@ export async function planWith(session: Session, options: PlanOptions): Promise<
     session.ctx,
     readRequestFor(session.config, { refresh: options.refresh }),
   );
-  const plan = buildPlan({
+  const full = buildPlan({
     config: session.config,
     live,
     now: session.now,
     allowDeletes: options.allowDeletes,
     ...(options.expiringWithinDays === undefined ? {} : { expiringWithinDays: options.expiringWithinDays }),
   });
-  return { live, plan, stats };
+  return { live, plan: options.onlyExpired ? onlyExpired(full) : full, stats };
 }

@@ -6,7 +6,14 @@ import { createWriter } from "../aws/writer.ts";
 import { ConfigError, type Diagnostic, StalePlanError, UnsafePlanError } from "../model/errors.ts";
 import type { RefreshMode } from "../model/live.ts";
 import type { Plan } from "../model/plan.ts";
-import { openSession, type PlanRun, planWith, type Session, type SessionOptions } from "../pipeline.ts";
+import {
+  openSession,
+  type PlanOptions,
+  type PlanRun,
+  planWith,
+  type Session,
+  type SessionOptions,
+} from "../pipeline.ts";
 import { planChecksum } from "../plan/index.ts";
 import { DEFAULT_EXECUTOR_LIMITS, executePlan } from "./execute.ts";
 import { type JournalFile, openJournal, type ReviewedPlan, readJournal, reviewedPlanOf } from "./journal.ts";
@@ -29,6 +36,8 @@ export interface ApplyRequest {
   autoApprove: boolean;
   allowDeletes: boolean;
   refresh: RefreshMode;
+  /** `--only-expired`: apply only the deletions of expired assignments (see `onlyExpired`). */
+  onlyExpired: boolean;
   journalPath: string;
   /**
    * Divides every wait (polling, backoff, settling) and multiplies every pace, for runs against
@@ -94,7 +103,11 @@ export async function runApply(request: ApplyRequest, io: ApplyIo): Promise<Appl
   let journal: JournalFile | null = null;
   try {
     for (const d of session.warnings) io.warn(d);
-    const planOptions = { refresh: request.refresh, allowDeletes: request.allowDeletes };
+    const planOptions: PlanOptions = {
+      refresh: request.refresh,
+      allowDeletes: request.allowDeletes,
+      onlyExpired: request.onlyExpired,
+    };
     let run = await planWith(session, planOptions);
     const writer = createWriter(session.ctx, run.live.instance);
     const retry = scaledRetry(WRITE_RETRY_POLICY, scale, io.clock);
@@ -254,7 +267,7 @@ function staleError(expected: string, actual: string, lines: readonly string[]):
  */
 async function residualPlan(
   session: Session,
-  options: { refresh: RefreshMode; allowDeletes: boolean },
+  options: PlanOptions,
   entries: readonly ApplyEntry[],
   scale: number,
   io: ApplyIo,

@@ -28,6 +28,8 @@ export interface ApplyCommandOptions extends ConnectionFlags {
   journal: string;
   format: ApplyFormat;
   refresh: RefreshMode;
+  /** Apply only the deletions of expired assignments (just-in-time access revocation). */
+  onlyExpired?: boolean;
   /** For runs against an emulator started with the same `--time-scale`; 1 against AWS. */
   timeScale: number;
 }
@@ -97,6 +99,11 @@ export function registerApply(program: Command): void {
       false,
     )
     .option("--allow-deletes", "let a plan through the delete thresholds and the lockout rail", false)
+    .option(
+      "--only-expired",
+      "apply only the removal of expired assignments (for a frequent revocation schedule)",
+      false,
+    )
     .option("--journal <file>", "append-only JSON-lines record of every write", DEFAULT_JOURNAL_PATH)
     .addOption(
       new Option("--format <format>", "how to print the report on stdout")
@@ -171,6 +178,7 @@ export async function runApplyCommand(
         autoApprove: options.autoApprove,
         allowDeletes: options.allowDeletes,
         refresh: options.refresh,
+        onlyExpired: options.onlyExpired ?? false,
         journalPath: options.journal,
         timeScale: options.timeScale,
       },

@@ -120,6 +120,7 @@ export async function runDemo(options: { timeScale: number }, io: DemoIo): Promi
         autoApprove: true,
         allowDeletes: false,
         refresh: "full",
+        onlyExpired: false,
         journalPath,
         timeScale: options.timeScale,
       },
