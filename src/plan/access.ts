@@ -129,15 +129,19 @@ export const REASONS_SHOWN = 3;
 export function groupReasons(group: AssignmentGroup, max = REASONS_SHOWN): string {
   const reasons = new Set<string>();
   let blockedBy: Address | undefined;
+  let byRules = group.action === "create";
   for (const c of group.changes) {
     blockedBy ??= c.blockedBy;
-    if (c.provenance && c.provenance.length > 0) for (const p of c.provenance) reasons.add(ruleClause(p));
+    if (c.provenance === undefined || c.provenance.length === 0) byRules = false;
+  }
+  for (const c of group.changes) {
+    if (byRules) for (const p of c.provenance ?? []) reasons.add(ruleClause(p));
     else reasons.add(c.reason);
   }
   const all = [...reasons];
   const shown = all.slice(0, max).join("; ");
   const more = all.length > max ? ` +${all.length - max} more` : "";
-  if (group.action === "delete") return `${shown}${more}`;
+  if (!byRules) return `${shown}${more}`;
   return blockedBy === undefined
     ? `granted by ${shown}${more}`
     : `${blockedBy} does not exist, so ${shown}${more} cannot grant it`;

@@ -121,6 +121,26 @@ describe("reasons and account names", () => {
     );
   });
 
+  it("spells out at most three reasons of a group, then says how many more", () => {
+    const accounts = ["dev-1", "dev-2", "prod-payments", "prod-web"];
+    const c = config({
+      groups: [decl.group("Ops")],
+      permissionSets: [decl.permissionSet("P")],
+      assignments: accounts.map((a, i) =>
+        rule({ group: "Ops" }, ["P"], { accounts: [a] }, { id: `r.yaml#${i}` }),
+      ),
+    });
+    const p = buildPlan({
+      config: c,
+      live: live([e.group("Ops"), e.permissionSet("P")]),
+      now: NOW,
+      allowDeletes: false,
+    });
+    expect(text(p)).toContain(
+      "      granted by rule r.yaml#2 via account prod-payments; rule r.yaml#3 via account prod-web; rule r.yaml#0 via account dev-1 +1 more\n",
+    );
+  });
+
   it("carries the rule's own reason into the grant", () => {
     const c = config({
       groups: [decl.group("Ops")],

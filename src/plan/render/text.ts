@@ -55,9 +55,13 @@ export function renderText(plan: Plan, options: TextOptions): string {
   if (plan.access.length > 0) {
     out.push(paint("bold", "Access changes:"));
     for (const delta of plan.access) {
-      for (const line of describeAccessDelta(delta)) {
-        out.push(`${INDENT}${paint(accessLineStyle(line), line)}`);
-      }
+      // describeAccessDelta gives the gains line first (when there are gains), then the losses line.
+      const styles: Style[] = [];
+      if (delta.gains.length > 0) styles.push(delta.blockedBy === undefined ? "green" : BLOCKED_STYLE);
+      if (delta.loses.length > 0) styles.push("red");
+      describeAccessDelta(delta).forEach((line, i) => {
+        out.push(`${INDENT}${paint(styles[i] ?? "red", line)}`);
+      });
     }
     out.push("");
   }
@@ -122,12 +126,6 @@ export function renderText(plan: Plan, options: TextOptions): string {
   }
   while (out.at(-1) === "") out.pop();
   return `${out.join("\n")}\n`;
-}
-
-/** Gains green, losses red, blocked gains yellow: they will not happen. */
-function accessLineStyle(line: string): Style {
-  if (line.includes(" cannot gain ")) return "yellow";
-  return line.includes(" gains ") ? "green" : "red";
 }
 
 function changeLines(plan: Plan, c: Change, paint: Paint, verbose: boolean): string[] {
