@@ -87,6 +87,22 @@ export function htmlData(report: Report): HtmlData {
     return i;
   };
   const at = (accountId: string): number => accountIndex.get(accountId) ?? -1;
+  // Before the principals are listed: a grant only live holds may add its principal.
+  const grantRows: HtmlData["grants"] = access.grants.map((g) => [
+    at(g.accountId),
+    principalOf(g.principalType, g.principalName),
+    setIndex.get(g.permissionSet) ?? 0,
+    g.expires,
+    ruleOf(g.rules),
+  ]);
+  const diffRows: HtmlData["diff"] = report.diff
+    ? report.diff.grants.map((c) => [
+        at(c.item.accountId),
+        principalOf(c.item.principalType, c.item.principalName),
+        setIndex.get(c.item.permissionSet) ?? 0,
+        c.change,
+      ])
+    : null;
 
   return {
     title: viewTitle(report),
@@ -101,21 +117,8 @@ export function htmlData(report: Report): HtmlData {
     principals: principals.map((p) => [p.type === "GROUP" ? "G" : "U", p.name, p.members]),
     sets: setNames.map((n) => [n, admin.get(n) ? 1 : 0]),
     rules,
-    grants: access.grants.map((g) => [
-      at(g.accountId),
-      principalOf(g.principalType, g.principalName),
-      setIndex.get(g.permissionSet) ?? 0,
-      g.expires,
-      ruleOf(g.rules),
-    ]),
-    diff: report.diff
-      ? report.diff.grants.map((c) => [
-          at(c.item.accountId),
-          principalOf(c.item.principalType, c.item.principalName),
-          setIndex.get(c.item.permissionSet) ?? 0,
-          c.change,
-        ])
-      : null,
+    grants: grantRows,
+    diff: diffRows,
   };
 }
 

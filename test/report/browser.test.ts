@@ -10,14 +10,17 @@ import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   accessFromFiles,
+  accessFromLive,
   buildReport,
+  diffAccess,
   type EffectiveAccess,
+  filesProvenance,
   type Grant,
   type ReportPrincipal,
   renderHtml,
 } from "../../src/report/index.ts";
 import { decl, rule } from "../plan/builders.ts";
-import { fixtureConfig, NOW, OKTA_MEMBERS, SANDBOX, standardOrg } from "./fixture.ts";
+import { fixtureConfig, fixtureLive, NOW, OKTA_MEMBERS, SANDBOX, standardOrg } from "./fixture.ts";
 
 /** Where the browser test expects Chromium (Debian's `apt-get install chromium`). */
 const CHROMIUM = "/usr/bin/chromium";
@@ -216,6 +219,35 @@ describe.skipIf(!available)("the HTML report in headless Chromium", () => {
     expect((await stat(shot)).size).toBeGreaterThan(0);
     process.stdout.write(`HTML report screenshot: ${shot}\n`);
 
+    expect(problems).toEqual([]);
+    expect(requests).toEqual([pathToFileURL(file).href]);
+    await page.close();
+  });
+
+  it("shows a --diff report: what only the files grant and what only live holds", async () => {
+    const l = fixtureLive();
+    const files = accessFromFiles({
+      config: fixtureConfig(),
+      org: standardOrg(),
+      externalMembers: OKTA_MEMBERS,
+      now: NOW,
+    });
+    const live = accessFromLive(l, { now: NOW, provenance: filesProvenance(fixtureConfig(), l.org, NOW) });
+    const file = join(work, "diff.html");
+    await writeFile(file, renderHtml(buildReport("diff", files, {}, diffAccess(files, live), [])));
+    const { page, problems, requests } = await open(file);
+    expect(await status(page)).toBe("6 of 7 accounts × 5 of 5 principals · 9 grants");
+    expect(await page.$$eval(".c.gain:not([hidden])", (els) => els.map((e) => e.textContent))).toEqual([
+      "Developer",
+    ]);
+    expect(await page.$$eval(".c.lose:not([hidden])", (els) => els.map((e) => e.textContent))).toEqual([
+      "ReadOnly",
+    ]);
+    await page.selectOption("#diff", "-");
+    await page.waitForFunction(() => document.getElementById("status")?.textContent?.endsWith("· 1 grants"));
+    expect(await rowNames(page)).toEqual(["prod-web"]);
+    await page.click(".c:not([hidden])");
+    expect(await page.textContent("#details")).toContain("only live");
     expect(problems).toEqual([]);
     expect(requests).toEqual([pathToFileURL(file).href]);
     await page.close();
