@@ -36,7 +36,15 @@ export interface MarkdownOptions {
    * it out when it was the default (`access`). See `ApplyCommandOptions.dir`.
    */
   dir?: string;
+  /**
+   * The cut note's wording: which limit the cut fits and where the rest is (trusted markdown).
+   * The default suits a PR comment; the Action's job summary names its own limit and plan.json.
+   */
+  cut?: { limit: string; rest: string };
 }
+
+/** The cut note of a PR comment. */
+const COMMENT_CUT = { limit: "the comment size limit", rest: "see the job summary or plan.json" } as const;
 
 interface Item {
   text: string;
@@ -97,7 +105,8 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): strin
   if (cut) {
     const hidden = plan.changes.length - changesShown;
     const what = hidden > 0 ? `${count(hidden, "more change")} not shown` : "some sections were shortened";
-    blocks.push(`> ✂️ **Cut to fit the comment size limit:** ${what}; see the job summary or plan.json.`);
+    const { limit, rest } = options.cut ?? COMMENT_CUT;
+    blocks.push(`> ✂️ **Cut to fit ${limit}:** ${what}; ${rest}.`);
   }
   if (tail !== "") blocks.push(tail);
   return `${blocks.join("\n\n")}\n`;
