@@ -139,7 +139,11 @@ export async function runReport(dir: string, flags: ReportFlags, io: ReportIo): 
     flags.format ??
     (flags.out ? FORMAT_BY_EXTENSION[extname(flags.out).toLowerCase()] : undefined) ??
     "markdown";
-  const { config } = await withDirPaths(dir, () => loadConfigOrThrow(dir, { now: io.now }));
+  const loaded = await withDirPaths(dir, () => loadConfigOrThrow(dir, { now: io.now }));
+  const config: Config =
+    flags.instanceArn === undefined
+      ? loaded.config
+      : { ...loaded.config, settings: { ...loaded.config.settings, instanceArn: flags.instanceArn } };
   const expiringWithinDays = flags.expiringWithin;
   const notes: string[] = [];
   let view: "files" | "live" | "diff" = "files";

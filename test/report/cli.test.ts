@@ -120,10 +120,17 @@ describe("accessops report against the emulator", () => {
     const suspended = `${NESTED_ACCOUNTS["prod-legacy"]}/Developer/GROUP/Developers`;
     expect(grantKeys(live).sort()).toEqual([...grantKeys(files), suspended].sort());
 
-    const diff = await json({ endpoint: emulator.endpoint, diff: true });
+    const diff = await json({ endpoint: emulator.endpoint, diff: true, instanceArn: emulator.instanceArn });
     expect(
       diff.diff?.grants.map((c) => `${c.change} ${c.accountId}/${c.permissionSet}/${c.principalName}`),
     ).toEqual([`- ${NESTED_ACCOUNTS["prod-legacy"]}/Developer/Developers`]);
+  });
+
+  it("--instance-arn overrides settings.instanceArn for the live read", async () => {
+    const wrong = "arn:aws:sso:::instance/ssoins-0000000000000000";
+    await expect(run({ endpoint: emulator.endpoint, live: true, instanceArn: wrong })).rejects.toThrow(
+      `the instance ${wrong} is not an active IAM Identity Center instance`,
+    );
   });
 
   it("filters, infers the format from --out, and writes the file", async () => {
