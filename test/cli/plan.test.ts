@@ -126,7 +126,7 @@ describe.concurrent("accessops plan", () => {
       expect(noColour.stdout).toMatch(/^Plan: 21 to create, 0 to update, 0 to delete\.\n/);
       const { checksum } = JSON.parse(golden("bootstrap", "plan.json")) as Plan;
       expect(noColour.stdout.trimEnd().split("\n").at(-1)).toBe(
-        `Run \`accessops apply --checksum ${checksum}\` to apply exactly this plan.`,
+        `Run \`accessops apply ${FIXTURES}/bootstrap/access --checksum ${checksum}\` to apply exactly this plan.`,
       );
     });
   });
@@ -157,7 +157,13 @@ describe.concurrent("accessops plan", () => {
           plan(emu, "bootstrap", ["--out", missing]),
         ]);
         expect(written.code).toBe(0);
-        expect(written.stdout).toBe(golden("bootstrap", "plan.md"));
+        // The golden is rendered without a directory; the command names the one it planned.
+        expect(written.stdout).toBe(
+          golden("bootstrap", "plan.md").replace(
+            "accessops apply --checksum",
+            `accessops apply ${FIXTURES}/bootstrap/access --checksum`,
+          ),
+        );
         expect(readFileSync(out, "utf8")).toBe(golden("bootstrap", "plan.json"));
         expect(readdirSync(dir)).toEqual(["plan.json"]);
         expect(written.stderr).toContain(
@@ -185,7 +191,9 @@ describe.concurrent("accessops plan", () => {
       expect(refused.stderr).toContain("settings.safety.maxDeletes allows 3");
       expect(allowed.code).toBe(2);
       expect(allowed.stdout).toContain("Safety rails overridden with --allow-deletes:");
-      expect(allowed.stdout).toContain("`accessops apply --allow-deletes --checksum ");
+      expect(allowed.stdout).toContain(
+        `\`accessops apply ${FIXTURES}/unsafe-delete/access --allow-deletes --checksum `,
+      );
     });
   });
 
