@@ -12,7 +12,12 @@ import { describeAccounts, indexOrg } from "./org.ts";
  * The other rails say the inputs are wrong (a reference that does not resolve, a re-created
  * group): nothing applies until they are fixed, so they are kept whatever the plan keeps.
  */
-const CHANGE_RAILS: ReadonlySet<SafetyRule> = new Set(["max-deletes", "max-delete-percent", "lockout"]);
+const CHANGE_RAILS: ReadonlySet<SafetyRule> = new Set([
+  "max-deletes",
+  "max-delete-percent",
+  "lockout",
+  "management-account-permission-set",
+]);
 
 /**
  * Warnings that stay true of the reduced plan whatever it keeps: what protection and a partial
@@ -57,6 +62,7 @@ export function onlyExpired(plan: Plan): Plan {
 
   const accountIds = new Set<string>(plan.orphans.map((o) => o.accountId));
   for (const c of changes) if (c.before?.kind === "assignment") accountIds.add(c.before.accountId);
+  for (const e of plan.expiring) if (e.assignment !== undefined) accountIds.add(e.assignment.accountId);
   const accountNames: Record<string, string> = {};
   for (const id of [...accountIds].sort(byCodeUnit)) {
     const name = plan.accountNames[id];

@@ -232,4 +232,41 @@ describe("onlyExpired on a fixed clock", () => {
     ]);
     expect(onlyExpired(full).expiring).toEqual(full.expiring);
   });
+
+  it("keeps the names of the accounts the expiring list mentions, even with nothing expired yet", () => {
+    const full = planAt("2026-05-30T00:00:00.000Z");
+    const reduced = onlyExpired(full);
+    expect(reduced.changes).toEqual([]);
+    const accounts = full.expiring.map((x) => x.assignment?.accountId ?? "");
+    expect(accounts).toContain(SANDBOX);
+    for (const account of accounts) {
+      expect(full.accountNames[account]).toBeDefined();
+      expect(reduced.accountNames[account]).toBe(full.accountNames[account]);
+    }
+  });
+
+  it("drops a management-account rail that names only changes the reduced plan leaves out", () => {
+    const full = planAt(EXPIRES);
+    const other = full.changes.find((c) => !isExpiredDeletion(c));
+    expect(other).toBeDefined();
+    const refused: Plan = {
+      ...full,
+      safety: {
+        ok: false,
+        deletesAllowed: false,
+        violations: [
+          {
+            rule: "management-account-permission-set",
+            message:
+              "a delegated administrator cannot change a permission set provisioned in the management account",
+            addresses: [other?.address ?? ""],
+            overridable: false,
+          },
+        ],
+      },
+    };
+    const reduced = onlyExpired(refused);
+    expect(reduced.changes.length).toBeGreaterThan(0);
+    expect(reduced.safety).toEqual({ ok: true, deletesAllowed: false, violations: [] });
+  });
 });
