@@ -31,6 +31,15 @@ import { RATE_EXCEEDED, ServiceError } from "./service-error.ts";
 import type { SortedMap } from "./sorted-map.ts";
 import { ssoAdminHandlers } from "./sso-admin.ts";
 import type { Store } from "./state.ts";
+import {
+  callerIdentity,
+  GET_CALLER_IDENTITY,
+  identityResponse,
+  queryAction,
+  queryErrorResponse,
+  STS_SERVER_ERROR,
+  STS_THROTTLED,
+} from "./sts.ts";
 import { TokenBucket } from "./token-bucket.ts";
 
 /** An HTTP answer of the emulated services. */
@@ -234,12 +243,53 @@ export class Engine {
     }
   }
 
+  /**
+   * Serves one STS call (awsQuery protocol: a form-encoded body). Only `GetCallerIdentity` exists:
+   * no policy can deny it (as on AWS), and no quota bucket paces it (STS's is far above one call
+   * per run); fault rules and random throttling and server faults reach it like any call.
+   */
+  handleQuery(body: string, attempt = 1): EmulatorResponse {
+    const requestId = randomUUID();
+    const query = queryAction(body);
+    if (query?.action !== GET_CALLER_IDENTITY) {
+      const what = query === null ? "no Action" : `Action ${query.action}`;
+      return queryErrorResponse(
+        new ServiceError(
+          "InvalidAction",
+          `The emulator serves only STS ${GET_CALLER_IDENTITY}, not ${what}.`,
+        ),
+        requestId,
+      );
+    }
+    const stats = this.#statsFor("sts", GET_CALLER_IDENTITY);
+    stats.calls += 1;
+    if (attempt > 1) stats.retries += 1;
+    try {
+      const rule = this.faults.ruleFor(GET_CALLER_IDENTITY);
+      if (rule && rule.error !== "FAILED" && rule.error !== "InvalidNextToken") {
+        throw new ServiceError(
+          rule.error,
+          rule.message ?? DEFAULT_FAULT_MESSAGES[rule.error] ?? `Injected ${rule.error}.`,
+        );
+      }
+      const fault = this.faults.requestFault();
+      if (fault === "throttle") throw STS_THROTTLED;
+      if (fault === "server") throw STS_SERVER_ERROR;
+      stats.ok += 1;
+      return identityResponse(callerIdentity(this.store.callerArn), requestId);
+    } catch (error) {
+      if (!(error instanceof ServiceError)) throw error;
+      if (error === STS_THROTTLED) stats.throttled += 1;
+      else stats.errors += 1;
+      return queryErrorResponse(error, requestId);
+    }
+  }
+
   /** The checks before validation, in AWS's order: authorisation, rate limit, injected faults. */
   #admit(model: ServiceModel, operation: string, ctx: CallContext): void {
     const action = `${model.actionPrefix}:${operation}`;
     const decision = decide(this.policy, action);
-    if (decision !== "allow")
-      throw accessDeniedFor(model.service, this.store.callerAccountId, action, decision);
+    if (decision !== "allow") throw accessDeniedFor(model.service, this.store.callerArn, action, decision);
     if (!this.#bucketFor(model.service, operation).take(ctx.now)) throw throttled(model.service);
     const rule = this.faults.ruleFor(operation);
     if (rule) {
@@ -287,7 +337,7 @@ export class Engine {
     };
   }
 
-  #statsFor(service: ServiceName, operation: string): OperationStats {
+  #statsFor(service: ServiceName | "sts", operation: string): OperationStats {
     const key = `${service}:${operation}`;
     let s = this.#stats.get(key);
     if (!s) {
@@ -423,7 +473,7 @@ function throttled(service: ServiceName): ServiceError {
 
 function accessDeniedFor(
   service: ServiceName,
-  caller: string,
+  callerArn: string,
   action: string,
   decision: "implicit-deny" | "explicit-deny",
 ): ServiceError {
@@ -436,6 +486,6 @@ function accessDeniedFor(
       : `because no identity-based policy allows the ${action} action`;
   return new ServiceError(
     "AccessDeniedException",
-    `User: arn:aws:sts::${caller}:assumed-role/accessops/emulator is not authorized to perform: ${action} ${why}`,
+    `User: ${callerArn} is not authorized to perform: ${action} ${why}`,
   );
 }

@@ -20,6 +20,7 @@ import {
   type UserRec,
   userName,
 } from "./state.ts";
+import { callerAccountOf, defaultCallerArn } from "./sts.ts";
 
 /**
  * The seed: the emulator's whole state as one JSON document, written by humans (names, not
@@ -42,6 +43,13 @@ export interface Seed {
    * account; any other account makes the caller a delegated administrator.
    */
   callerAccountId?: string;
+  /**
+   * Who the credentials belong to, as STS GetCallerIdentity answers: for an IAM Identity Center
+   * user `arn:aws:sts::<account>:assumed-role/AWSReservedSSO_<PermissionSet>_<hash>/<user name>`,
+   * for a CI role `arn:aws:sts::<account>:assumed-role/<role>/<session>`. Its account is
+   * `callerAccountId` (which may then be left out). Default: `arn:aws:sts::<callerAccountId>:assumed-role/accessops/emulator`.
+   */
+  callerArn?: string;
   /** `identity-center` by default. */
   identitySource?: IdentitySourceMode;
   ous?: SeedOu[];
@@ -451,10 +459,56 @@ function referenceProblems(seed: Seed): Problem[] {
     if (seenIds.has(a.id)) add(["accounts", i, "id"], `account ${a.id} is listed twice`, "seed-duplicate");
     seenIds.add(a.id);
   });
-  if (seed.organization?.managementAccount !== undefined && seed.accounts && seed.accounts.length > 0) {
-    resolveAccount(seed.organization.managementAccount, ["organization", "managementAccount"]);
+  const emails = new Set<string>();
+  (seed.accounts ?? []).forEach((a, i) => {
+    if (a.email === undefined) return;
+    const email = a.email.toLowerCase();
+    if (emails.has(email))
+      add(["accounts", i, "email"], `e-mail ${a.email} is used by another account`, "seed-duplicate");
+    emails.add(email);
+  });
+  const management =
+    seed.organization?.managementAccount !== undefined && seed.accounts && seed.accounts.length > 0
+      ? resolveAccount(seed.organization.managementAccount, ["organization", "managementAccount"])
+      : (accounts[0]?.id ?? null);
+  const inactive = (id: string | null): string | null => {
+    const state = id === null ? undefined : index.byId.get(id)?.state;
+    return state !== undefined && state !== "ACTIVE" ? state : null;
+  };
+  const managementState = inactive(management);
+  if (managementState !== null) {
+    add(
+      seed.organization?.managementAccount !== undefined
+        ? ["organization", "managementAccount"]
+        : ["accounts", 0],
+      `the management account ${management} is ${managementState}: a management account is always ACTIVE`,
+      "seed-impossible",
+    );
   }
-  if (seed.callerAccountId !== undefined) resolveAccount(seed.callerAccountId, ["callerAccountId"]);
+  const callerAccount =
+    seed.callerAccountId !== undefined ? resolveAccount(seed.callerAccountId, ["callerAccountId"]) : null;
+  const callerId =
+    callerAccount ?? (seed.callerArn === undefined ? null : callerAccountOf(seed.callerArn)) ?? management;
+  const callerState = callerId === management ? null : inactive(callerId);
+  if (callerState !== null) {
+    add(
+      [seed.callerAccountId !== undefined ? "callerAccountId" : "callerArn"],
+      `the caller's account ${callerId} is ${callerState}: its credentials could not call any API`,
+      "seed-impossible",
+    );
+  }
+  if (seed.callerArn !== undefined) {
+    const arnAccount = callerAccountOf(seed.callerArn) ?? "";
+    if (callerAccount !== null && arnAccount !== callerAccount) {
+      add(
+        ["callerArn"],
+        `the caller ARN belongs to account ${arnAccount}, but callerAccountId is ${callerAccount}: make them agree, or leave callerAccountId out`,
+        "seed-caller",
+      );
+    } else if (seed.callerAccountId === undefined) {
+      resolveAccount(arnAccount, ["callerArn"]);
+    }
+  }
   if (seed.instance?.ownerAccountId !== undefined) {
     resolveAccount(seed.instance.ownerAccountId, ["instance", "ownerAccountId"]);
   }
@@ -495,6 +549,14 @@ function referenceProblems(seed: Seed): Problem[] {
     entries.forEach((p, i) => {
       if (names.has(p.name)) add([list, i, nameKey], `${p.name} is listed twice`, "seed-duplicate");
       names.add(p.name);
+      const control = CONTROL_CHARACTER.exec(p.name);
+      if (control) {
+        add(
+          [list, i, nameKey],
+          `${JSON.stringify(p.name)} contains ${codePoint(control[0])}, which the identity store refuses in a name`,
+          "seed-name",
+        );
+      }
       if (RESERVED_PRINCIPAL_NAMES.has(p.name)) {
         add([list, i, nameKey], `"${p.name}" is a reserved name in the identity store`, "seed-reserved");
       }
@@ -529,6 +591,14 @@ function referenceProblems(seed: Seed): Problem[] {
       add(["permissionSets", i, "name"], `permission set ${ps.name} is listed twice`, "seed-duplicate");
     psNames.add(ps.name);
     if (ps.arn !== undefined) {
+      const instanceId = seed.instance?.arn?.slice(seed.instance.arn.lastIndexOf("/") + 1);
+      if (instanceId !== undefined && !ps.arn.includes(`:permissionSet/${instanceId}/`)) {
+        add(
+          ["permissionSets", i, "arn"],
+          `ARN ${ps.arn} belongs to another instance than ${seed.instance?.arn}: a permission set's ARN holds its instance's id`,
+          "seed-impossible",
+        );
+      }
       if (psArns.has(ps.arn))
         add(["permissionSets", i, "arn"], `ARN ${ps.arn} is used twice`, "seed-duplicate");
       psArns.add(ps.arn);
@@ -581,6 +651,12 @@ function referenceProblems(seed: Seed): Problem[] {
   return problems;
 }
 
+/** Control and format characters (tab and line breaks aside): the identity store's name patterns exclude them. */
+const CONTROL_CHARACTER = /(?![\t\n\r])[\p{Cc}\p{Cf}]/u;
+
+const codePoint = (c: string): string =>
+  `U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}`;
+
 function parentPath(path: string): string {
   return path.slice(0, path.lastIndexOf("/"));
 }
@@ -622,8 +698,10 @@ export function buildStore(seed: Seed): Store {
     managementAccountId,
     rootTags: tagMap(seed.organization?.rootTags),
   };
+  const arnAccount = seed.callerArn === undefined ? null : callerAccountOf(seed.callerArn);
   store.callerAccountId =
-    seed.callerAccountId !== undefined ? idOf(seed.callerAccountId) : managementAccountId;
+    seed.callerAccountId !== undefined ? idOf(seed.callerAccountId) : (arnAccount ?? managementAccountId);
+  store.callerArn = seed.callerArn ?? defaultCallerArn(store.callerAccountId);
   store.identitySource = seed.identitySource ?? "identity-center";
 
   const ownerAccountId =
@@ -892,6 +970,7 @@ export function exportSeed(store: Store): Seed {
       ...(sortedTags(org.rootTags) ? { rootTags: sortedTags(org.rootTags) } : {}),
     },
     callerAccountId: store.callerAccountId,
+    callerArn: store.callerArn,
     identitySource: store.identitySource,
   };
   const ous = [...store.ous.values()]

@@ -12,8 +12,9 @@ const JSON_TYPE = "application/json";
 
 /**
  * The HTTP front of the emulator: `POST /` with `X-Amz-Target` goes to the engine (any path, as
- * SDKs may add one); `/_emulator/*` are the control endpoints for tests and benchmarks. Every
- * answer is JSON, never HTML, and every request gets one.
+ * SDKs may add one); a form-encoded `POST /` is STS (awsQuery, answered in XML as STS does);
+ * `/_emulator/*` are the control endpoints for tests and benchmarks. Every other answer is JSON,
+ * never HTML, and every request gets one.
  */
 export function createEmulatorServer(engine: Engine): Server {
   const server = createServer((req, res) => {
@@ -34,6 +35,13 @@ export function createEmulatorServer(engine: Engine): Server {
           return;
         }
         const target = headerValue(req, "x-amz-target");
+        const attempt = /attempt=(\d+)/.exec(headerValue(req, "amz-sdk-request") ?? "")?.[1];
+        const attemptNumber = attempt === undefined ? 1 : Number(attempt);
+        if (req.method === "POST" && target === undefined && isFormEncoded(req)) {
+          const answer = engine.handleQuery(body, attemptNumber);
+          send(res, answer.status, answer.headers, answer.body);
+          return;
+        }
         if (req.method !== "POST" && target === undefined) {
           send(
             res,
@@ -46,8 +54,7 @@ export function createEmulatorServer(engine: Engine): Server {
           );
           return;
         }
-        const attempt = /attempt=(\d+)/.exec(headerValue(req, "amz-sdk-request") ?? "")?.[1];
-        const answer = engine.handle(target, body, attempt === undefined ? 1 : Number(attempt));
+        const answer = engine.handle(target, body, attemptNumber);
         send(res, answer.status, answer.headers, answer.body);
       })
       .catch((error: unknown) => {
@@ -67,6 +74,11 @@ export function createEmulatorServer(engine: Engine): Server {
   });
   server.keepAliveTimeout = 5_000;
   return server;
+}
+
+/** STS speaks awsQuery: a form-encoded body instead of JSON with an X-Amz-Target header. */
+function isFormEncoded(req: IncomingMessage): boolean {
+  return (headerValue(req, "content-type") ?? "").startsWith("application/x-www-form-urlencoded");
 }
 
 function headerValue(req: IncomingMessage, name: string): string | undefined {

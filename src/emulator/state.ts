@@ -201,6 +201,8 @@ export const assignmentKey = (a: Omit<AssignmentRec, "visibleFromMs">): string =
 export class Store {
   identitySource: IdentitySourceMode = "identity-center";
   callerAccountId = "";
+  /** Who the credentials belong to, as STS GetCallerIdentity answers (an ARN in `callerAccountId`). */
+  callerArn = "";
   instance!: InstanceRec;
   organization!: OrganizationRec;
 
