@@ -176,7 +176,8 @@ export type WarningCode =
   | "policy-count"
   | "idp-group"
   | "outside-coverage"
-  | "management-account-unmanaged";
+  | "management-account-unmanaged"
+  | "inactive-account-unmanaged";
 
 export interface PlanWarning {
   code: WarningCode;

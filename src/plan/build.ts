@@ -25,6 +25,7 @@ import {
   coverageWarnings,
   directUserWarnings,
   idpGroupWarnings,
+  inactiveAccountAssignmentWarnings,
   inactiveAccountWarnings,
   managementAccountWarnings,
   orphanWarnings,
@@ -87,6 +88,7 @@ export function buildPlan(input: BuildPlanInput): Plan {
     ...idpGroupWarnings(live, resolved.desired),
     ...coverageWarnings(entityChanges.outsideCoverage),
     ...managementAccountWarnings(entityChanges.leftToManagementAccount, index),
+    ...inactiveAccountAssignmentWarnings(entityChanges.leftInInactiveAccounts, live, index),
   ]);
 
   const orphans = [...live.orphans].sort(

@@ -37,6 +37,11 @@ export interface EntityChanges {
    * them (AWS denies it any change there), sorted. Also in `unmanaged`.
    */
   leftToManagementAccount: Address[];
+  /**
+   * Assignments in accounts that are not ACTIVE left alone although no rule grants them (AWS
+   * fails every assignment operation there), sorted. Also in `unmanaged`.
+   */
+  leftInInactiveAccounts: Address[];
 }
 
 /**
@@ -55,6 +60,7 @@ export function planEntityChanges(
   const unmanaged: Address[] = [];
   const outsideCoverage: Address[] = [];
   const leftToManagementAccount: Address[] = [];
+  const leftInInactiveAccounts: Address[] = [];
   let managedLiveCount = 0;
   const expired = new Map(resolved.expired.map((e) => [e.address, e]));
   const diff = diffKeyed(live.state, resolved.desired, fieldChanges);
@@ -121,7 +127,9 @@ export function planEntityChanges(
     const reason = ownership.deletionReason(before);
     if (reason === null) {
       unmanaged.push(address);
-      if (ownership.leftToManagementAccount(before)) leftToManagementAccount.push(address);
+      const outOfReach = ownership.leftOutOfReach(before);
+      if (outOfReach === "management-account") leftToManagementAccount.push(address);
+      if (outOfReach === "inactive-account") leftInInactiveAccounts.push(address);
       continue;
     }
     if (!ownership.covers(before)) {
@@ -153,6 +161,7 @@ export function planEntityChanges(
     outsideCoverage: outsideCoverage.sort(byCodeUnit),
     managedLiveCount,
     leftToManagementAccount: leftToManagementAccount.sort(byCodeUnit),
+    leftInInactiveAccounts: leftInInactiveAccounts.sort(byCodeUnit),
   };
 }
 

@@ -31,10 +31,12 @@ export interface Ownership {
   /** Old permission-set name to the declared name that lists it in `previously`. */
   renamedTo: ReadonlyMap<string, string>;
   /**
-   * True for a live assignment in the management account that accessops would delete, were the
-   * caller not a delegated administrator (which AWS denies any change there): it is left alone.
+   * Why a live assignment that accessops would otherwise delete is left alone because AWS cannot
+   * change access where it is: `management-account` for a delegated administrator (AWS denies
+   * it any change there), `inactive-account` for an account that is not ACTIVE (suspended,
+   * closing, closed, or no longer in the organisation). Null for anything else.
    */
-  leftToManagementAccount(entity: Entity): boolean;
+  leftOutOfReach(entity: Entity): "management-account" | "inactive-account" | null;
 }
 
 export function ownershipOf(config: Config, live: Live, resolved: ResolveResult): Ownership {
@@ -87,9 +89,18 @@ export function ownershipOf(config: Config, live: Live, resolved: ResolveResult)
   const ignored = (a: AssignmentEntity): boolean =>
     settings.ownership.ignore.some((rule) => ignores(rule, a));
 
-  /** A delegated administrator can neither create nor delete there (AccessDeniedException). */
-  const outOfReach = (a: AssignmentEntity): boolean =>
-    !live.callerIsManagementAccount && a.accountId === live.org.managementAccountId;
+  const accountStates = new Map(live.org.accounts.map((a) => [a.id, a.state]));
+  /**
+   * Where AWS cannot change access: a delegated administrator can neither create nor delete in
+   * the management account (AccessDeniedException), and an account that is not ACTIVE fails
+   * every assignment operation; a deletion there would only end FAILED.
+   */
+  const outOfReach = (a: AssignmentEntity): "management-account" | "inactive-account" | null => {
+    if (!live.callerIsManagementAccount && a.accountId === live.org.managementAccountId) {
+      return "management-account";
+    }
+    return accountStates.get(a.accountId) === "ACTIVE" ? null : "inactive-account";
+  };
 
   /** Why the assignment may be deleted, judged as if the caller could reach every account. */
   const assignmentReason = (a: AssignmentEntity, address: Address): string | null => {
@@ -123,12 +134,10 @@ export function ownershipOf(config: Config, live: Live, resolved: ResolveResult)
   return {
     renamedTo,
     isTagged,
-    leftToManagementAccount(entity) {
-      return (
-        entity.kind === "assignment" &&
-        outOfReach(entity) &&
-        assignmentReason(entity, assignmentAddress(entity)) !== null
-      );
+    leftOutOfReach(entity) {
+      if (entity.kind !== "assignment") return null;
+      const where = outOfReach(entity);
+      return where !== null && assignmentReason(entity, assignmentAddress(entity)) !== null ? where : null;
     },
     deletionReason(entity) {
       switch (entity.kind) {
@@ -146,7 +155,7 @@ export function ownershipOf(config: Config, live: Live, resolved: ResolveResult)
             : `group ${entity.group} is deleted: ${owner}`;
         }
         case "assignment":
-          return outOfReach(entity) ? null : assignmentReason(entity, assignmentAddress(entity));
+          return outOfReach(entity) !== null ? null : assignmentReason(entity, assignmentAddress(entity));
       }
     },
     protectedBy(entity) {

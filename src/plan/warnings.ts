@@ -231,6 +231,43 @@ export function managementAccountWarnings(left: readonly Address[], index: OrgIn
   ];
 }
 
+/**
+ * Assignments left alone in accounts that are not ACTIVE although no rule grants them: AWS fails
+ * every assignment operation there, so a deletion would only end FAILED. One warning per account,
+ * with what happens next for its state.
+ */
+export function inactiveAccountAssignmentWarnings(
+  left: readonly Address[],
+  live: Live,
+  index: OrgIndex,
+): PlanWarning[] {
+  const byAccount = new Map<string, Address[]>();
+  for (const address of left) {
+    const entity = live.state.get(address);
+    if (entity?.kind !== "assignment") continue;
+    byAccount.set(entity.accountId, [...(byAccount.get(entity.accountId) ?? []), address]);
+  }
+  return [...byAccount].map(([id, addresses]) => {
+    const state = index.byId.get(id)?.state;
+    const listed = addresses.slice(0, KEPT_ADDRESSES_SHOWN).join(", ");
+    const more =
+      addresses.length > KEPT_ADDRESSES_SHOWN ? ` +${addresses.length - KEPT_ADDRESSES_SHOWN} more` : "";
+    const them = addresses.length === 1 ? "it" : "them";
+    const where =
+      state === undefined
+        ? `account ${id}, which is no longer in the organisation`
+        : `${state} account ${accountLabel(index, id)} (${id})`;
+    const next =
+      state === "SUSPENDED" || state === "PENDING_ACTIVATION"
+        ? `the first plan after the account is ACTIVE again removes ${them}`
+        : `AWS removes ${them} with the account`;
+    return {
+      code: "inactive-account-unmanaged",
+      message: `left ${count(addresses.length, "assignment")} in ${where} that no rule grants (${listed}${more}): AWS cannot change access in an account that is not ACTIVE; ${next}.`,
+    };
+  });
+}
+
 /** Warnings in a stable order: by code, then address, then message. */
 export function sortWarnings(warnings: PlanWarning[]): PlanWarning[] {
   return warnings.sort(

@@ -418,6 +418,40 @@ const rows: Row[] = [
     },
   },
   {
+    name: "an assignment no rule grants in a suspended account is left alone (AWS fails changes there), and said",
+    config: opsOnDev1,
+    live: live([...opsLive, e.assignment(LEGACY, "ReadOnly", "Ops")]),
+    expected: {
+      changes: [
+        `delete ${assignmentAddr(MANAGEMENT, "ReadOnly", "Ops")}`,
+        `delete ${assignmentAddr(DEV_2, "ReadOnly", "Ops")}`,
+      ],
+      unmanaged: [assignmentAddr(LEGACY, "ReadOnly", "Ops")],
+      warnings: ["inactive-account-unmanaged"],
+      warningMessages: [
+        `left 1 assignment in SUSPENDED account legacy (${LEGACY}) that no rule grants (${assignmentAddr(LEGACY, "ReadOnly", "Ops")}): AWS cannot change access in an account that is not ACTIVE; the first plan after the account is ACTIVE again removes it.`,
+      ],
+    },
+  },
+  {
+    name: "an assignment in an account no longer in the organisation is left alone too",
+    config: opsOnDev1,
+    live: live([
+      e.group("Ops"),
+      e.permissionSet("ReadOnly"),
+      e.assignment(DEV_1, "ReadOnly", "Ops"),
+      e.assignment("999999999999", "ReadOnly", "Ops"),
+    ]),
+    expected: {
+      changes: [],
+      unmanaged: [assignmentAddr("999999999999", "ReadOnly", "Ops")],
+      warnings: ["inactive-account-unmanaged"],
+      warningMessages: [
+        `left 1 assignment in account 999999999999, which is no longer in the organisation that no rule grants`,
+      ],
+    },
+  },
+  {
     name: "the management account deletes the same assignment",
     config: opsOnDev1,
     live: live(opsLive),
