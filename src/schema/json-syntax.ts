@@ -30,6 +30,25 @@ class Stop extends Error {
 
 /** The first syntax error in `text`, or null when it is one well-formed JSON value. */
 export function jsonSyntaxError(text: string): JsonSyntaxError | null {
+  return scanJson(text, Number.POSITIVE_INFINITY).error;
+}
+
+/** What one pass over a JSON text found. */
+export interface JsonScan {
+  /** The first syntax error, or null when the text is one well-formed JSON value. */
+  error: JsonSyntaxError | null;
+  /**
+   * True when `JSON.parse` reads the text exactly as a careful parser would: no mapping repeats a
+   * key (`JSON.parse` would keep the last one silently), no key holds an escape (which could
+   * make two different spellings the same key), and no string is longer than `maxString`
+   * code units as written. False says nothing is wrong, only that the text needs the careful parser.
+   */
+  simple: boolean;
+}
+
+/** Checks the syntax of `text` (as `jsonSyntaxError`) and whether `JSON.parse` alone reads it exactly. */
+export function scanJson(text: string, maxString: number): JsonScan {
+  let simple = true;
   let i = 0;
   const fail = (message: string, at = i): never => {
     throw new Stop(at, message);
@@ -57,6 +76,7 @@ export function jsonSyntaxError(text: string): JsonSyntaxError | null {
     }
     if (i >= text.length) fail("this string has no closing quote", start);
     i++;
+    if (i - start - 2 > maxString) simple = false;
   };
 
   const value = (depth: number): void => {
@@ -79,11 +99,16 @@ export function jsonSyntaxError(text: string): JsonSyntaxError | null {
       i++;
       return;
     }
+    const keys = isObject ? new Set<string>() : null;
     for (;;) {
       skipSpace();
-      if (isObject) {
+      if (keys) {
         if (text[i] !== '"') fail(`expected a key in double quotes, found ${describe(i)}`);
+        const keyStart = i;
         readString();
+        const key = text.slice(keyStart + 1, i - 1);
+        if (key.includes("\\") || keys.has(key)) simple = false;
+        keys.add(key);
         skipSpace();
         if (text[i] !== ":") fail(`expected : after the key, found ${describe(i)}`);
         i++;
@@ -106,9 +131,10 @@ export function jsonSyntaxError(text: string): JsonSyntaxError | null {
     value(0);
     skipSpace();
     if (i < text.length) fail(`unexpected ${describe(i)} after the end of the JSON value`);
-    return null;
+    return { error: null, simple };
   } catch (error) {
-    if (error instanceof Stop) return { offset: error.offset, message: error.message };
+    if (error instanceof Stop)
+      return { error: { offset: error.offset, message: error.message }, simple: false };
     throw error;
   }
 }
