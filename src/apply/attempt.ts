@@ -1,3 +1,4 @@
+import { redactSecrets } from "../aws/redact.ts";
 import { RetriesExhaustedError, type RetryEvent, type RetryPolicy, withRetry } from "../aws/retry.ts";
 import { AwsError } from "../model/errors.ts";
 import type { AccessWriter } from "./ports.ts";
@@ -35,7 +36,7 @@ export function applyErrorOf(error: unknown, fallbackOperation: string): ApplyEr
       requestId: inner.requestId,
     };
   }
-  const message = inner instanceof Error ? inner.message : String(inner);
+  const message = redactSecrets(inner instanceof Error ? inner.message : String(inner));
   return {
     operation: fallbackOperation,
     code: null,

@@ -1,6 +1,7 @@
 import { AwsError } from "../model/errors.ts";
 import type { AwsContext } from "./clients.ts";
 import { type ServiceName, statsKey } from "./limiter.ts";
+import { redactSecrets } from "./redact.ts";
 import { networkErrorCode, RetriesExhaustedError, type RetryPolicy, withRetry } from "./retry.ts";
 
 /** Which call, and on what: for retries, counters and error messages. */
@@ -78,7 +79,8 @@ function advice(
 
 /**
  * Wraps any failure of an AWS call into an `AwsError` naming the operation, the address and
- * the next step, keeping the original as `cause`. An `AwsError` passes through unchanged.
+ * the next step, keeping the original as `cause`. An `AwsError` passes through unchanged. AWS's
+ * message is redacted (`redactSecrets`): a signature error can echo the session token.
  */
 export function toAwsError(ctx: AwsContext, site: CallSite, error: unknown): AwsError {
   if (error instanceof AwsError) return error;
@@ -87,7 +89,7 @@ export function toAwsError(ctx: AwsContext, site: CallSite, error: unknown): Aws
   const f = fieldsOf(inner);
   const code =
     networkErrorCode(inner) ?? (typeof f.name === "string" && f.name !== "Error" ? f.name : "Error");
-  const text = typeof f.message === "string" && f.message !== "" ? f.message : String(inner);
+  const text = redactSecrets(typeof f.message === "string" && f.message !== "" ? f.message : String(inner));
   const requestId = typeof f.$metadata?.requestId === "string" ? f.$metadata.requestId : null;
   return new AwsError(
     {
@@ -115,7 +117,10 @@ export async function call<T>(
     return fn();
   };
   try {
-    return await withRetry(attempt, policy, () => ctx.limiter.counter.retry(key));
+    return await withRetry(attempt, policy, (event) => {
+      ctx.limiter.counter.retry(key);
+      ctx.debug?.(`${key} retry ${event.attempt} in ${Math.round(event.delayMs)} ms (${event.reason})`);
+    });
   } catch (error) {
     throw toAwsError(ctx, site, error);
   }

@@ -1,9 +1,11 @@
 import { IdentitystoreClient } from "@aws-sdk/client-identitystore";
 import { OrganizationsClient } from "@aws-sdk/client-organizations";
 import { SSOAdminClient } from "@aws-sdk/client-sso-admin";
+import { STSClient } from "@aws-sdk/client-sts";
 import { ConfigError } from "../model/errors.ts";
 import type { Clock } from "./clock.ts";
 import { systemClock } from "./clock.ts";
+import { type DebugLog, debugLogFrom, describeFailure } from "./debug.ts";
 import { type LimiterOptions, RateLimiter, type ServiceName } from "./limiter.ts";
 import { classifyError, networkErrorCode, READ_RETRY_POLICY, type RetryPolicy } from "./retry.ts";
 
@@ -23,6 +25,11 @@ export interface ConnectionOptions {
   /** The environment to read `AWS_*` variables from; `process.env` by default. */
   env?: Readonly<Record<string, string | undefined>>;
   clock?: Clock;
+  /**
+   * Where debug lines go (one per HTTP attempt and per retry, redacted); by default stderr when
+   * `ACCESSOPS_DEBUG` is set in `env`, else nowhere. Null turns the debug log off.
+   */
+  debug?: DebugLog | null;
 }
 
 /**
@@ -33,6 +40,8 @@ export interface AwsContext {
   ssoAdmin: SSOAdminClient;
   identityStore: IdentitystoreClient;
   organizations: OrganizationsClient;
+  /** For GetCallerIdentity only: who runs accessops. */
+  sts: STSClient;
   limiter: RateLimiter;
   /** The reader's retry policy; the writer derives its own from it (adding conflicts). */
   retry: RetryPolicy;
@@ -43,6 +52,8 @@ export interface AwsContext {
    * context with its own signal and aborts the rest of a read after its first failure.
    */
   signal?: AbortSignal;
+  /** The debug log (`ACCESSOPS_DEBUG`), or null; every line it receives is redacted. */
+  debug?: DebugLog | null;
   /** Closes the clients' sockets. */
   close(): void;
 }
@@ -137,9 +148,18 @@ export function connect(options: ConnectionOptions = {}): AwsContext {
     ...common,
     region: endpoint ? region : ORGANIZATIONS_REGION,
   });
-  // Every HTTP attempt goes through the limiter, which paces and counts it.
-  const through = <T>(service: ServiceName, commandName: string | undefined, send: () => Promise<T>) =>
-    limiter.schedule(service, operationOf(commandName), send);
+  const sts = new STSClient({ ...common, region });
+  const debug = options.debug !== undefined ? options.debug : debugLogFrom(env);
+  // Every HTTP attempt goes through the limiter, which paces and counts it (and, with the debug
+  // log on, says how long it took and how it ended).
+  const through = <T>(service: ServiceName, commandName: string | undefined, send: () => Promise<T>) => {
+    const operation = operationOf(commandName);
+    return limiter.schedule(
+      service,
+      operation,
+      debug ? () => logged(debug, clock, `${service}:${operation}`, send) : send,
+    );
+  };
   ssoAdmin.middlewareStack.add(
     (next, context) => (args) => through("sso-admin", context.commandName, () => next(args)),
     PACING_STEP,
@@ -152,6 +172,10 @@ export function connect(options: ConnectionOptions = {}): AwsContext {
     (next, context) => (args) => through("organizations", context.commandName, () => next(args)),
     PACING_STEP,
   );
+  sts.middlewareStack.add(
+    (next, context) => (args) => through("sts", context.commandName, () => next(args)),
+    PACING_STEP,
+  );
 
   // Nothing listening on this machine is not going to change by waiting: fail at once.
   const classify = (error: unknown) =>
@@ -160,13 +184,34 @@ export function connect(options: ConnectionOptions = {}): AwsContext {
     ssoAdmin,
     identityStore,
     organizations,
+    sts,
     limiter,
     retry: { ...READ_RETRY_POLICY, classify, clock, ...options.retry },
     endpoint: endpoint?.href ?? null,
+    debug,
     close() {
       ssoAdmin.destroy();
       identityStore.destroy();
       organizations.destroy();
+      sts.destroy();
     },
   };
+}
+
+const MS_DECIMALS = 1;
+
+/** Runs one HTTP attempt and writes its duration and outcome to the debug log. */
+async function logged<T>(debug: DebugLog, clock: Clock, key: string, send: () => Promise<T>): Promise<T> {
+  const started = clock.now();
+  const took = () => `${(clock.now() - started).toFixed(MS_DECIMALS)} ms`;
+  try {
+    const result = await send();
+    const requestId = (result as { response?: unknown; output?: { $metadata?: { requestId?: unknown } } })
+      .output?.$metadata?.requestId;
+    debug(`${key} ${took()} ok${typeof requestId === "string" ? ` (request ${requestId})` : ""}`);
+    return result;
+  } catch (error) {
+    debug(`${key} ${took()} ${describeFailure(error)}`);
+    throw error;
+  }
 }

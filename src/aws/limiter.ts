@@ -24,7 +24,7 @@ import { classifyError } from "./retry.ts";
  * bounded per bucket (a call waiting for its slot in one bucket never blocks another).
  */
 
-export type ServiceName = "sso-admin" | "identitystore" | "organizations";
+export type ServiceName = "sso-admin" | "identitystore" | "organizations" | "sts";
 
 export interface LimiterOptions {
   /** sso-admin's collective quota, calls per second. Raise it only after AWS raised yours. */
@@ -53,6 +53,11 @@ export interface LimiterOptions {
 const SSO_ADMIN_QUOTA = 20;
 const IDENTITY_STORE_QUOTA_PER_OPERATION = 20;
 const ORGANIZATIONS_QUOTA = 10;
+/**
+ * STS's request quota per account and Region. accessops calls STS once per run (GetCallerIdentity),
+ * so this bucket only exists to count that call like every other.
+ */
+const STS_QUOTA = 600;
 const DEFAULT_HEADROOM = 0.9;
 const DEFAULT_MAX_IN_FLIGHT = 10;
 const MS_PER_SECOND = 1000;
@@ -267,7 +272,9 @@ export class RateLimiter {
         ? ssoAdminRate
         : service === "identitystore"
           ? identityStoreRate
-          : organizationsRate;
+          : service === "organizations"
+            ? organizationsRate
+            : STS_QUOTA;
     const paced = positive(`${service} rate`, quota) * headroom;
     return maxRate === null ? paced : Math.min(paced, maxRate);
   }

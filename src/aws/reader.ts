@@ -17,6 +17,7 @@ import {
   readForPair,
   readForPrincipal,
 } from "./read-assignments.ts";
+import { readCaller } from "./read-caller.ts";
 import { type Directory, emptyDirectory, PAGE_SIZE, readMemberships } from "./read-identity.ts";
 import { readOrganization } from "./read-org.ts";
 import {
@@ -59,6 +60,7 @@ async function read(ctx: AwsContext, request: ReadRequest): Promise<ReadResult> 
   const full = request.everything || request.refresh === "full";
   const directory = emptyDirectory(ctx, instance.identityStoreId);
 
+  const callerRead = readCaller(ctx);
   const orgRead = readOrganization(ctx, { tags: request.accountTags });
   const principalsRead = readPrincipals(directory, request, full);
   const listed = readCatalog(ctx, instance.instanceArn);
@@ -90,7 +92,8 @@ async function read(ctx: AwsContext, request: ReadRequest): Promise<ReadResult> 
   const assignmentsRead = principalsRead.then(() =>
     readAssignments(ctx, instance, request, full, directory, catalogRead, detailsRead),
   );
-  const [org, catalog, details, memberships, assignments] = await Promise.all([
+  const [caller, org, catalog, details, memberships, assignments] = await Promise.all([
+    callerRead,
     orgRead,
     catalogRead,
     detailsRead,
@@ -153,6 +156,7 @@ async function read(ctx: AwsContext, request: ReadRequest): Promise<ReadResult> 
     org,
     callerIsManagementAccount: assignments.callerIsManagementAccount,
     coverage,
+    caller,
   };
   return { live, stats: statsSince(before, ctx.limiter.stats()) };
 }

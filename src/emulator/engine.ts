@@ -279,7 +279,7 @@ export class Engine {
       return identityResponse(callerIdentity(this.store.callerArn), requestId);
     } catch (error) {
       if (!(error instanceof ServiceError)) throw error;
-      if (error === STS_THROTTLED) stats.throttled += 1;
+      if (error.type === STS_THROTTLED.type) stats.throttled += 1;
       else stats.errors += 1;
       return queryErrorResponse(error, requestId);
     }

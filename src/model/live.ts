@@ -57,6 +57,28 @@ export interface ProvisioningState {
   stale: string[];
 }
 
+/**
+ * Who runs accessops, as STS `GetCallerIdentity` answers. The planner's caller rail uses it to
+ * refuse a plan that removes the caller's own access. Never use it to decide what is managed or
+ * to resolve targets: it describes the credentials, not the configuration.
+ */
+export interface CallerIdentity {
+  /** The caller's ARN, for messages. */
+  arn: string;
+  /** The account the credentials belong to. */
+  accountId: string;
+  /**
+   * `identity-center-user`: an IAM Identity Center user signed in through a permission set (the
+   * role `AWSReservedSSO_<PermissionSet>_<hash>`, the session named after the user);
+   * `other`: a CI role, an IAM user or root, whose access accessops cannot trace to assignments.
+   */
+  kind: "identity-center-user" | "other";
+  /** For `identity-center-user`: the permission set the session came through; null otherwise. */
+  permissionSet: string | null;
+  /** For `identity-center-user`: the user name (the role session name); null otherwise. */
+  userName: string | null;
+}
+
 export type RefreshMode = "full" | "targeted";
 
 /**
@@ -112,4 +134,9 @@ export interface Live {
    */
   callerIsManagementAccount: boolean;
   coverage: ReadCoverage;
+  /**
+   * Who runs accessops (STS GetCallerIdentity). Absent when it was not read (states built by
+   * hand, older snapshots): the caller rail then treats the caller as unknown.
+   */
+  caller?: CallerIdentity;
 }

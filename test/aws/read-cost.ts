@@ -81,6 +81,7 @@ export function fullReadFormula(seed: Seed, config: Config, accountTags: boolean
       "identitystore:ListUsers": pages(users.length),
       "identitystore:ListGroupMemberships": sum(managedGroups.map((g) => pages(members.get(g) ?? 0))),
       "organizations:DescribeOrganization": 1,
+      "sts:GetCallerIdentity": 1,
       "organizations:ListRoots": 1,
       "organizations:ListOrganizationalUnitsForParent": sum(
         parents.map((p) => pages(ous.filter((o) => parentOf(o.path) === p).length, ORG_PAGE)),

@@ -50,6 +50,13 @@ const expectedFull: Live = {
   orphans: [],
   org: smallOrg,
   callerIsManagementAccount: true,
+  caller: {
+    arn: `arn:aws:sts::${MANAGEMENT}:assumed-role/accessops/emulator`,
+    accountId: MANAGEMENT,
+    kind: "other",
+    permissionSet: null,
+    userName: null,
+  },
   coverage: {
     refresh: "full",
     allPrincipals: true,
@@ -171,6 +178,11 @@ describe("readLive, full", () => {
           ...expectedFull,
           orphans: [LEGACY_ORPHAN],
           callerIsManagementAccount: false,
+          caller: {
+            ...(expectedFull.caller as NonNullable<Live["caller"]>),
+            arn: `arn:aws:sts::${PROD}:assumed-role/accessops/emulator`,
+            accountId: PROD,
+          },
           coverage: { ...expectedFull.coverage, principals: [], assignmentStrategy: "per-pair" },
         }),
       );

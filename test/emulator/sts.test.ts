@@ -1,6 +1,11 @@
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { afterEach, describe, expect, it } from "vitest";
-import { type RunningEmulator, type Seed, startEmulator } from "../../src/emulator/index.ts";
+import {
+  type PolicyDocument,
+  type RunningEmulator,
+  type Seed,
+  startEmulator,
+} from "../../src/emulator/index.ts";
 import { failure } from "./helpers.ts";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
@@ -64,7 +69,7 @@ describe("STS GetCallerIdentity", () => {
   });
 
   it("cannot be denied by a policy, as on AWS", async () => {
-    const deny = { Version: "2012-10-17", Statement: [{ Effect: "Deny", Action: "*" }] };
+    const deny: PolicyDocument = { Version: "2012-10-17", Statement: [{ Effect: "Deny", Action: "*" }] };
     const out = await (await client({}, { policy: deny })).send(new GetCallerIdentityCommand({}));
     expect(out.Account).toBe("111111111111");
   });
