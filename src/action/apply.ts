@@ -10,7 +10,7 @@ import { codeSpan, escapeMarkdown, planChecksum, renderText } from "../plan/inde
 import type { Marker } from "./marker.ts";
 import { contentOf, findOwn } from "./marker.ts";
 import { ApplyRefusedError, failureOf, type Outcome, plannedOutcome } from "./outcome.ts";
-import { body, planSummary, reportContent, type StatusDetail, statusText } from "./render.ts";
+import { body, planSummary, reportContent, type StatusDetail, shortChecksum, statusText } from "./render.ts";
 import {
   annotate,
   appendSummary,
@@ -72,7 +72,7 @@ export async function applyCommand(run: Run): Promise<Outcome> {
     );
   } catch (error) {
     if (error instanceof StalePlanError && error.actualChecksum === EMPTY_PLAN_CHECKSUM) {
-      return nothingLeft(run, pr);
+      return nothingLeft(run, pr, { hasChanges: false, checksum: EMPTY_PLAN_CHECKSUM, planJson: null });
     }
     return notApplied(run, pr, error);
   }
@@ -89,6 +89,7 @@ async function applied(
 ): Promise<Outcome> {
   const { plan, report } = result;
   const planJson = await writePlanJson(run, plan);
+  if (result.kind === "no-changes") return nothingLeft(run, pr, plannedOutcome(plan, planJson));
   const ok = reportSucceeded(report);
   const byAddress = new Map(plan.changes.map((c) => [c.address, c]));
   for (const e of report.entries.filter((x) => x.outcome === "failed")) {
@@ -109,24 +110,20 @@ async function applied(
   if (pr !== null) {
     const status = ok ? "applied" : "apply-failed";
     const detail: StatusDetail = { checksum: report.checksum, reason: reportHeadline(report) };
-    if (result.kind === "applied") {
-      await upsertComment(
-        run,
-        pr.pr,
-        "apply",
-        {
-          path: run.inputs.path,
-          instance: plan.instance.arn,
-          checksum: report.checksum,
-          truncated: false,
-          status,
-        },
-        reportContent(report, run.links),
-        statusText(status, run.links),
-      );
-    } else {
-      detail.reason = "Nothing needed changing: live state already matched the files.";
-    }
+    await upsertComment(
+      run,
+      pr.pr,
+      "apply",
+      {
+        path: run.inputs.path,
+        instance: plan.instance.arn,
+        checksum: report.checksum,
+        truncated: false,
+        status,
+      },
+      reportContent(report, run.links),
+      statusText(status, run.links),
+    );
     await setPlanStatus(run, pr, status, detail);
   }
   const planned = plannedOutcome(plan, planJson);
@@ -139,18 +136,20 @@ async function applied(
   };
 }
 
-/** Apply planned again and found nothing to do (an earlier run, or someone, already made the changes). */
-async function nothingLeft(run: Run, pr: Extract<Review, { kind: "pull-request" }> | null): Promise<Outcome> {
+/**
+ * Apply planned again and found nothing to do: an earlier run (this one's journal says so) or
+ * someone else already made the changes.
+ */
+async function nothingLeft(
+  run: Run,
+  pr: Extract<Review, { kind: "pull-request" }> | null,
+  planned: Outcome["plan"],
+): Promise<Outcome> {
   const reason = "Nothing needed changing: live state already matched the files.";
   core.info(reason);
   await appendSummary(run, `### IAM Identity Center apply — ✅ nothing to apply\n\n${reason}`);
   if (pr !== null) await setPlanStatus(run, pr, "applied", { reason });
-  return {
-    exitCode: EXIT_OK,
-    failureReason: null,
-    failure: null,
-    plan: { hasChanges: false, checksum: EMPTY_PLAN_CHECKSUM, planJson: null },
-  };
+  return { exitCode: EXIT_OK, failureReason: null, failure: null, plan: planned };
 }
 
 /** What was applied on whose review, for the top of the job summary. */
@@ -285,9 +284,15 @@ async function notApplied(
   error: unknown,
 ): Promise<Outcome> {
   const failure = failureOf(error);
+  if (error instanceof StalePlanError) {
+    failure.failure = [
+      `stale plan: the plan made now (${shortChecksum(error.actualChecksum)}) differs from the reviewed one (${shortChecksum(error.expectedChecksum)}); nothing was applied.`,
+      "The job summary shows the plan made now. Review a fresh plan: open a pull request, or run a plan by hand and then apply with checksum: <the plan you reviewed>.",
+    ].join("\n");
+  }
   await appendSummary(
     run,
-    `### IAM Identity Center apply — ⛔ not applied\n\n${escapeMarkdown(failure.failure ?? "")}`,
+    `### IAM Identity Center apply — ⛔ not applied\n\n${(failure.failure ?? "").split("\n").map(escapeMarkdown).join("\n\n")}`,
   );
   if (!(error instanceof StalePlanError)) {
     if (pr !== null) {

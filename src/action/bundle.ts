@@ -6,7 +6,7 @@
  * the build script is this file alone, transpiled.
  */
 import { mkdir, writeFile } from "node:fs/promises";
-import { dirname, join, relative, sep } from "node:path";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { type BuildOptions, build } from "esbuild";
 
@@ -36,6 +36,9 @@ export function actionBuildOptions(root: string): BuildOptions {
     target: "node20",
     banner: { js: REQUIRE_SHIM },
     charset: "utf8",
+    // Module paths as found under the root, so a build in a clean export whose node_modules is a
+    // link to this checkout's gives the same bytes.
+    preserveSymlinks: true,
     legalComments: "eof",
     minify: false,
     sourcemap: false,
@@ -55,14 +58,19 @@ export async function buildAction(root: string = REPOSITORY_ROOT): Promise<Map<s
   return files;
 }
 
-/** `npm run build:action`: writes `dist/`. */
-async function main(): Promise<void> {
-  for (const [path, contents] of await buildAction()) {
-    const file = join(REPOSITORY_ROOT, path);
+/**
+ * `npm run build:action`: writes `dist/` of this checkout, or of the directory given as the first
+ * argument (a clean export of a commit, to build exactly what is committed).
+ */
+async function main(root = REPOSITORY_ROOT): Promise<void> {
+  for (const [path, contents] of await buildAction(root)) {
+    const file = join(root, path);
     await mkdir(dirname(file), { recursive: true });
     await writeFile(file, contents);
     process.stdout.write(`wrote ${path} (${contents.byteLength.toLocaleString("en-US")} bytes)\n`);
   }
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) await main();
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await main(process.argv[2] === undefined ? undefined : `${resolve(process.argv[2])}/`);
+}

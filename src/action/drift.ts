@@ -4,14 +4,12 @@ import type { Plan } from "../model/plan.ts";
 import { codeSpan } from "../plan/index.ts";
 import { findOwn, type Marker } from "./marker.ts";
 import { type Outcome, plannedOutcome } from "./outcome.ts";
-import { body, countsText, driftContent, planSummary } from "./render.ts";
+import { body, countsText, driftContent, planSummary, shortChecksum } from "./render.ts";
 import { appendSummary, planFiles, type Run, writePlanJson } from "./shell.ts";
 
 /** The drift issue label's colour (GitHub's red) and description, when the Action creates it. */
 const LABEL_COLOR = "d93f0b";
 const LABEL_DESCRIPTION = "accessops: live IAM Identity Center differs from the access files";
-/** Hex digits of a checksum in a drift comment. */
-const SHORT_CHECKSUM = 12;
 
 /**
  * `command: drift`, on a schedule: plans with the detailed exit code. Drift (any change) fails the
@@ -74,11 +72,10 @@ async function trackIssue(run: Run, plan: Plan): Promise<void> {
   }
   await github.updateIssue(own.item.number, { body: text });
   if (own.marker.checksum !== plan.checksum) {
-    const was =
-      own.marker.checksum === null ? "" : `, was ${codeSpan(own.marker.checksum.slice(0, SHORT_CHECKSUM))}`;
+    const was = own.marker.checksum === null ? "" : `, was ${codeSpan(shortChecksum(own.marker.checksum))}`;
     await github.createComment(
       own.item.number,
-      `🔄 Drift changed: now ${countsText(plan)} (plan ${codeSpan(plan.checksum.slice(0, SHORT_CHECKSUM))}${was}); [run](${run.links.runUrl}). The description above is up to date.`,
+      `🔄 Drift changed: now ${countsText(plan)} (plan ${codeSpan(shortChecksum(plan.checksum))}${was}); [run](${run.links.runUrl}). The description above is up to date.`,
     );
   }
   core.info(`Updated the drift issue ${own.item.url}`);

@@ -41,7 +41,9 @@ export interface RunLinks {
   runUrl: string;
 }
 
-const short = (checksum: string): string => codeSpan(`${checksum.slice(0, SHORT_CHECKSUM)}…`);
+/** The first hex digits of a checksum, enough to tell plans apart in a sentence. */
+export const shortChecksum = (checksum: string): string => checksum.slice(0, SHORT_CHECKSUM);
+const short = (checksum: string): string => codeSpan(`${shortChecksum(checksum)}…`);
 const runLink = (links: RunLinks): string => `[this run](${links.runUrl})`;
 const instanceId = (arn: string): string => arn.split("/").at(-1) ?? arn;
 

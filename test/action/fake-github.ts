@@ -74,6 +74,8 @@ export interface FakeGitHub {
   addPull(pull: Partial<FakePull> & { title?: string }): number;
   /** Marks a pull request merged as `sha`. */
   merge(number: number, sha: string, options?: { associated?: boolean }): void;
+  /** An issue opened by someone (a forged drift issue, say); returns its number. */
+  addIssue(issue: { title: string; body: string; labels: string[]; user: FakeUser }): number;
   /** A comment written by someone (a forged marker, a reviewer). */
   addComment(issue: number, body: string, user: FakeUser): void;
   commentsOn(issue: number): FakeComment[];
@@ -92,12 +94,13 @@ export const ACTIONS_BOT: FakeUser = { login: "github-actions[bot]", type: "Bot"
 export const WORKFLOW_TOKEN = "ghs_workflow_token";
 
 class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly errors?: unknown[],
-  ) {
+  readonly status: number;
+  readonly errors: unknown[] | undefined;
+
+  constructor(status: number, message: string, errors?: unknown[]) {
     super(message);
+    this.status = status;
+    this.errors = errors;
   }
 }
 
@@ -194,30 +197,31 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
   };
 
   type Reply = { status: number; json: unknown; link?: string | null };
-  const route = (method: string, url: URL, user: FakeUser, input: Record<string, unknown>): Reply => {
-    const path = url.pathname;
-    if (method === "POST" && path === "/graphql") {
-      if (typeof input.query === "string" && /\bviewer\s*\{\s*login\s*\}/.test(input.query)) {
-        return { status: 200, json: { data: { viewer: { login: user.login } } } };
-      }
-      return { status: 200, json: { errors: [{ message: "the fake answers only viewer { login }" }] } };
-    }
-    if (!path.startsWith(`${repoPath}`)) throw new HttpError(404, "Not Found");
-    const rest = path.slice(repoPath.length);
-    let m: RegExpMatchArray | null;
-    if (method === "GET" && rest === "") {
-      return { status: 200, json: { full_name: `${owner}/${repo}`, default_branch: defaultBranch } };
-    }
-    if ((m = rest.match(/^\/issues\/(\d+)\/comments$/))) {
-      const issue = findIssue(Number(m[1]));
-      if (method === "GET") {
+  type Request = { url: URL; user: FakeUser; input: Record<string, unknown>; params: string[] };
+  /** The endpoints the Action calls, by method and path below the repository. */
+  const routes: [method: string, path: RegExp, handler: (r: Request) => Reply][] = [
+    [
+      "GET",
+      /^$/,
+      () => ({ status: 200, json: { full_name: `${owner}/${repo}`, default_branch: defaultBranch } }),
+    ],
+    [
+      "GET",
+      /^\/issues\/(\d+)\/comments$/,
+      ({ url, params }) => {
+        const issue = findIssue(Number(params[0]));
         const { page, link } = paginate(
           url,
           comments.filter((c) => c.issue === issue.number),
         );
         return { status: 200, json: page.map(commentJson), link };
-      }
-      if (method === "POST") {
+      },
+    ],
+    [
+      "POST",
+      /^\/issues\/(\d+)\/comments$/,
+      ({ user, input, params }) => {
+        const issue = findIssue(Number(params[0]));
         const at = now();
         const c: FakeComment = {
           id: nextComment++,
@@ -229,31 +233,44 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
         };
         comments.push(c);
         return { status: 201, json: commentJson(c) };
-      }
-    }
-    if (method === "PATCH" && (m = rest.match(/^\/issues\/comments\/(\d+)$/))) {
-      const c = comments.find((x) => x.id === Number(m?.[1]));
-      if (!c) throw new HttpError(404, "Not Found");
-      c.body = checkBody(input.body, "IssueComment");
-      c.updatedAt = now();
-      return { status: 200, json: commentJson(c) };
-    }
-    if (method === "GET" && (m = rest.match(/^\/commits\/([0-9a-f]+)\/pulls$/))) {
-      const sha = m[1];
-      const found = issues.filter((i) => i.pull?.associated && i.pull.mergeCommitSha === sha);
-      const { page, link } = paginate(url, found);
-      return { status: 200, json: page.map(pullJson), link };
-    }
-    if (method === "GET" && rest === "/pulls") {
-      const state = url.searchParams.get("state") ?? "open";
-      const pulls = issues
-        .filter((i) => i.pull && (state === "all" || i.state === state))
-        .sort((a, b) => b.number - a.number);
-      const { page, link } = paginate(url, pulls);
-      return { status: 200, json: page.map(pullJson), link };
-    }
-    if (rest === "/issues") {
-      if (method === "GET") {
+      },
+    ],
+    [
+      "PATCH",
+      /^\/issues\/comments\/(\d+)$/,
+      ({ input, params }) => {
+        const c = comments.find((x) => x.id === Number(params[0]));
+        if (!c) throw new HttpError(404, "Not Found");
+        c.body = checkBody(input.body, "IssueComment");
+        c.updatedAt = now();
+        return { status: 200, json: commentJson(c) };
+      },
+    ],
+    [
+      "GET",
+      /^\/commits\/([0-9a-f]+)\/pulls$/,
+      ({ url, params }) => {
+        const found = issues.filter((i) => i.pull?.associated && i.pull.mergeCommitSha === params[0]);
+        const { page, link } = paginate(url, found);
+        return { status: 200, json: page.map(pullJson), link };
+      },
+    ],
+    [
+      "GET",
+      /^\/pulls$/,
+      ({ url }) => {
+        const state = url.searchParams.get("state") ?? "open";
+        const pulls = issues
+          .filter((i) => i.pull && (state === "all" || i.state === state))
+          .sort((a, b) => b.number - a.number);
+        const { page, link } = paginate(url, pulls);
+        return { status: 200, json: page.map(pullJson), link };
+      },
+    ],
+    [
+      "GET",
+      /^\/issues$/,
+      ({ url }) => {
         const state = url.searchParams.get("state") ?? "open";
         const wanted = (url.searchParams.get("labels") ?? "").split(",").filter(Boolean);
         const found = issues
@@ -262,8 +279,12 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
           .sort((a, b) => b.number - a.number);
         const { page, link } = paginate(url, found);
         return { status: 200, json: page.map(issueJson), link };
-      }
-      if (method === "POST") {
+      },
+    ],
+    [
+      "POST",
+      /^\/issues$/,
+      ({ user, input }) => {
         if (typeof input.title !== "string" || input.title === "")
           throw new HttpError(422, "Validation Failed");
         const names = Array.isArray(input.labels) ? input.labels.map(String) : [];
@@ -279,35 +300,64 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
         };
         issues.push(issue);
         return { status: 201, json: issueJson(issue) };
+      },
+    ],
+    [
+      "PATCH",
+      /^\/issues\/(\d+)$/,
+      ({ input, params }) => {
+        const issue = findIssue(Number(params[0]));
+        if (input.body !== undefined) issue.body = checkBody(input.body, "Issue");
+        if (input.state === "open" || input.state === "closed") {
+          issue.state = input.state;
+          issue.stateReason =
+            input.state === "closed" ? String(input.state_reason ?? "completed") : "reopened";
+        }
+        return { status: 200, json: issueJson(issue) };
+      },
+    ],
+    [
+      "GET",
+      /^\/labels\/([^/]+)$/,
+      ({ params }) => {
+        const label = labels.find((l) => l.name === decodeURIComponent(params[0] ?? ""));
+        if (!label) throw new HttpError(404, "Not Found");
+        return { status: 200, json: label };
+      },
+    ],
+    [
+      "POST",
+      /^\/labels$/,
+      ({ input }) => {
+        const name = String(input.name ?? "");
+        if (labels.some((l) => l.name === name)) {
+          throw new HttpError(422, "Validation Failed", [
+            { resource: "Label", code: "already_exists", field: "name" },
+          ]);
+        }
+        const label = {
+          name,
+          color: String(input.color ?? "ededed"),
+          description: String(input.description ?? ""),
+        };
+        labels.push(label);
+        return { status: 201, json: label };
+      },
+    ],
+  ];
+
+  const route = (method: string, url: URL, user: FakeUser, input: Record<string, unknown>): Reply => {
+    if (method === "POST" && url.pathname === "/graphql") {
+      if (typeof input.query === "string" && /\bviewer\s*\{\s*login\s*\}/.test(input.query)) {
+        return { status: 200, json: { data: { viewer: { login: user.login } } } };
       }
+      return { status: 200, json: { errors: [{ message: "the fake answers only viewer { login }" }] } };
     }
-    if (method === "PATCH" && (m = rest.match(/^\/issues\/(\d+)$/))) {
-      const issue = findIssue(Number(m[1]));
-      if (input.body !== undefined) issue.body = checkBody(input.body, "Issue");
-      if (input.state === "open" || input.state === "closed") {
-        issue.state = input.state;
-        issue.stateReason = input.state === "closed" ? String(input.state_reason ?? "completed") : "reopened";
-      }
-      return { status: 200, json: issueJson(issue) };
-    }
-    if (method === "GET" && (m = rest.match(/^\/labels\/([^/]+)$/))) {
-      const label = labels.find((l) => l.name === decodeURIComponent(m?.[1] ?? ""));
-      if (!label) throw new HttpError(404, "Not Found");
-      return { status: 200, json: label };
-    }
-    if (method === "POST" && rest === "/labels") {
-      const name = String(input.name ?? "");
-      if (labels.some((l) => l.name === name)) {
-        throw new HttpError(422, "Validation Failed", [
-          { resource: "Label", code: "already_exists", field: "name" },
-        ]);
-      }
-      labels.push({
-        name,
-        color: String(input.color ?? "ededed"),
-        description: String(input.description ?? ""),
-      });
-      return { status: 201, json: labels.at(-1) };
+    if (!url.pathname.startsWith(repoPath)) throw new HttpError(404, "Not Found");
+    const rest = url.pathname.slice(repoPath.length);
+    for (const [m, path, handler] of routes) {
+      const match = m === method ? rest.match(path) : null;
+      if (match) return handler({ url, user, input, params: match.slice(1) });
     }
     throw new HttpError(404, "Not Found");
   };
@@ -395,6 +445,12 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
         mergeCommitSha: sha,
         associated: mergeOptions.associated ?? true,
       };
+    },
+    addIssue({ title, body, labels: names, user }) {
+      for (const name of names) ensureLabel(name);
+      const number = nextIssue++;
+      issues.push({ number, title, body, state: "open", stateReason: null, labels: names, user });
+      return number;
     },
     addComment(issue, body, user) {
       const at = now();

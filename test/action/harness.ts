@@ -1,10 +1,12 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { afterEach, beforeEach } from "vitest";
 import { runAction } from "../../src/action/main.ts";
 import type { Outcome } from "../../src/action/outcome.ts";
-import { type FakeGitHub, WORKFLOW_TOKEN } from "./fake-github.ts";
-import { TIME_SCALE } from "./scenario.ts";
+import type { RunningEmulator } from "../../src/emulator/index.ts";
+import { type FakeGitHub, startFakeGitHub, WORKFLOW_TOKEN } from "./fake-github.ts";
+import { emulator, TIME_SCALE } from "./scenario.ts";
 
 /**
  * Runs the Action the way a runner does: `GITHUB_*` and `INPUT_*` variables, the event payload
@@ -255,4 +257,24 @@ export async function runBundle(
     annotations: parseAnnotations(stdout),
     failed: code !== 0,
   };
+}
+
+export interface Servers {
+  emu: RunningEmulator;
+  github: FakeGitHub;
+}
+
+/** A fresh emulator (the scenario's organisation) and fake GitHub for each test of the calling file. */
+export function useServers(): Servers {
+  // Filled in before each test; the tests only read it then.
+  const servers = {} as Servers;
+  beforeEach(async () => {
+    servers.github = await startFakeGitHub();
+    servers.emu = await emulator();
+  });
+  afterEach(async () => {
+    await servers.emu.stop();
+    await servers.github.stop();
+  });
+  return servers;
 }

@@ -114,8 +114,9 @@ ${
 `
     : ""
 }`,
-    "assignments.yaml": `assignments:
-${rules.join("\n")}
-${variant.extraAssignments ?? ""}`,
+    "assignments.yaml":
+      rules.length === 0 && !variant.extraAssignments
+        ? "assignments: []\n"
+        : `assignments:\n${rules.join("\n")}\n${variant.extraAssignments ?? ""}`,
   };
 }
