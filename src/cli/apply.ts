@@ -1,5 +1,4 @@
 import { readFile } from "node:fs/promises";
-import { join } from "node:path";
 import { createInterface } from "node:readline/promises";
 import type { Readable, Writable } from "node:stream";
 import { type Command, InvalidArgumentError, Option } from "commander";
@@ -15,6 +14,7 @@ import type { Plan } from "../model/plan.ts";
 import { parsePlanJson, renderText } from "../plan/index.ts";
 import { addConnectionOptions, type ConnectionFlags, sessionOptions } from "./connection.ts";
 import { colourEnabled, painter } from "./output.ts";
+import { withDirPaths } from "./paths.ts";
 import { displayDiagnostic } from "./validate.ts";
 
 export type ApplyFormat = "text" | "markdown" | "json";
@@ -235,23 +235,5 @@ async function confirm(plan: Plan, io: ApplyCliIo): Promise<boolean> {
     return answer.trim() === "yes";
   } finally {
     rl.close();
-  }
-}
-
-/**
- * Runs `fn`; a `ConfigError` it throws is re-thrown with its diagnostics' files shown from where
- * the user ran the command (`access/x.yaml:3:5`), so they can be opened.
- */
-async function withDirPaths<T>(dir: string, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (error) {
-    if (!(error instanceof ConfigError) || error.diagnostics.length === 0) throw error;
-    throw new ConfigError(
-      error.message,
-      error.diagnostics.map((d) => ({ ...d, file: join(dir, d.file) })),
-      error.detail,
-      { cause: error },
-    );
   }
 }

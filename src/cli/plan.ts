@@ -1,5 +1,4 @@
 import { rename, unlink, writeFile } from "node:fs/promises";
-import { join } from "node:path";
 import type { Writable } from "node:stream";
 import { type Command, Option } from "commander";
 import type { ReadStats } from "../aws/limiter.ts";
@@ -11,6 +10,7 @@ import { applyCommand, renderJson, renderMarkdown, renderText, TARGETED_SCOPE } 
 import { count } from "../plan/words.ts";
 import { addConnectionOptions, type ConnectionFlags, sessionOptions } from "./connection.ts";
 import { colourEnabled, painter } from "./output.ts";
+import { withDirPaths } from "./paths.ts";
 import { displayDiagnostic } from "./validate.ts";
 
 export type PlanFormat = "text" | "markdown" | "json";
@@ -156,24 +156,6 @@ function outNote(plan: Plan, dir: string, out: string): string {
   if (plan.changes.length === 0) return `${wrote}: no changes to apply`;
   if (!plan.safety.ok) return `${wrote}: apply will refuse this plan until the safety rails pass`;
   return `${wrote}\nRun \`${applyCommand(plan, { ...typedDir(dir), planFile: out })}\` to apply exactly this plan.`;
-}
-
-/**
- * Runs `fn`; a `ConfigError` it throws is re-thrown with its diagnostics' files shown from where
- * the user ran the command (`access/x.yaml:3:5` rather than `x.yaml:3:5`), so they can be opened.
- */
-async function withDirPaths<T>(dir: string, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (error) {
-    if (!(error instanceof ConfigError) || error.diagnostics.length === 0) throw error;
-    throw new ConfigError(
-      error.message,
-      error.diagnostics.map((d) => ({ ...d, file: join(dir, d.file) })),
-      error.detail,
-      { cause: error },
-    );
-  }
 }
 
 /**

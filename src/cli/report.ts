@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { extname, join } from "node:path";
+import { extname, } from "node:path";
 import type { Writable } from "node:stream";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { type ConnectionOptions, connect } from "../aws/clients.ts";
@@ -29,6 +29,7 @@ import {
 } from "../report/index.ts";
 import { loadConfigOrThrow } from "../schema/load.ts";
 import { addConnectionOptions, type ConnectionFlags } from "./connection.ts";
+import { withDirPaths } from "./paths.ts";
 import { writeFileAtomic } from "./plan.ts";
 
 type Stream = Writable & { isTTY?: boolean };
@@ -270,16 +271,5 @@ async function filesOrgView(
     });
   } finally {
     ctx.close();
-  }
-}
-
-/** A `ConfigError`'s diagnostics shown from where the user ran the command (`access/x.yaml`). */
-async function withDirPaths<T>(dir: string, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (error) {
-    if (!(error instanceof ConfigError) || error.diagnostics.length === 0) throw error;
-    const located = error.diagnostics.map((d) => ({ ...d, file: join(dir, d.file) }));
-    throw new ConfigError(error.message, located, error.detail, { cause: error });
   }
 }
