@@ -53,7 +53,11 @@ export async function applyCommand(run: Run): Promise<Outcome> {
         ? { kind: "checksum", checksum: review.checksum }
         : null;
   const pr = review.kind === "pull-request" && run.inputs.comment === "update" ? review : null;
-  if (pr !== null) await setPlanStatus(run, pr, "applying", { checksum: pr.marker.checksum });
+  if (pr !== null) {
+    await tryReport("update the plan comment", () =>
+      setPlanStatus(run, pr, "applying", { checksum: pr.marker.checksum }),
+    );
+  }
 
   let result: ApplyResult;
   try {
@@ -110,21 +114,24 @@ async function applied(
   if (pr !== null) {
     const status = ok ? "applied" : "apply-failed";
     const detail: StatusDetail = { checksum: report.checksum, reason: reportHeadline(report) };
-    await upsertComment(
-      run,
-      pr.pr,
-      "apply",
-      {
-        path: run.inputs.path,
-        instance: plan.instance.arn,
-        checksum: report.checksum,
-        truncated: false,
-        status,
-      },
-      reportContent(report, run.links),
-      statusText(status, run.links),
-    );
-    await setPlanStatus(run, pr, status, detail);
+    // The changes are made: a GitHub failure now is a warning, not the step's outcome.
+    await tryReport("post the apply report on the pull request", async () => {
+      await upsertComment(
+        run,
+        pr.pr,
+        "apply",
+        {
+          path: run.inputs.path,
+          instance: plan.instance.arn,
+          checksum: report.checksum,
+          truncated: false,
+          status,
+        },
+        reportContent(report, run.links),
+        statusText(status, run.links),
+      );
+      await setPlanStatus(run, pr, status, detail);
+    });
   }
   const planned = plannedOutcome(plan, planJson);
   if (ok) return { exitCode: EXIT_OK, failureReason: null, failure: null, plan: planned };
@@ -148,7 +155,9 @@ async function nothingLeft(
   const reason = "Nothing needed changing: live state already matched the files.";
   core.info(reason);
   await appendSummary(run, `### IAM Identity Center apply — ✅ nothing to apply\n\n${reason}`);
-  if (pr !== null) await setPlanStatus(run, pr, "applied", { reason });
+  if (pr !== null) {
+    await tryReport("update the plan comment", () => setPlanStatus(run, pr, "applied", { reason }));
+  }
   return { exitCode: EXIT_OK, failureReason: null, failure: null, plan: planned };
 }
 

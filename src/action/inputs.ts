@@ -1,3 +1,4 @@
+import { posix } from "node:path";
 import { ConfigError } from "../model/errors.ts";
 import type { RefreshMode } from "../model/live.ts";
 
@@ -65,6 +66,14 @@ const FALSE = new Set(["false", "False", "FALSE"]);
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 /**
+ * The access path in one spelling (`./access/` is `access`): it names the path's comment and
+ * issue, so two spellings must not make two comments.
+ */
+function normalisePath(path: string): string {
+  return posix.normalize(path.replace(/\\/g, "/")).replace(/(.)\/+$/, "$1");
+}
+
+/**
  * Parses the inputs. `read` returns an input's raw value (`core.getInput`), "" when unset; unset
  * inputs take their default. Every bad value is reported at once, as one `ConfigError`.
  */
@@ -102,7 +111,7 @@ export function parseInputs(read: (name: InputName) => string): ActionInputs {
   }
   const inputs: ActionInputs = {
     command: oneOf("command", COMMANDS),
-    path: raw("path"),
+    path: normalisePath(raw("path")),
     githubToken: raw("github-token"),
     allowDeletes: bool("allow-deletes"),
     refresh: oneOf("refresh", REFRESH_MODES),

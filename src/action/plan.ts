@@ -1,6 +1,6 @@
 import { AccessopsError, ConfigError } from "../model/errors.ts";
 import type { Marker } from "./marker.ts";
-import { type Outcome, planOutcome } from "./outcome.ts";
+import { failureOf, type Outcome, plannedOutcome, planOutcome } from "./outcome.ts";
 import { errorContent, invalidContent, planCommentContent, planSummary, statusText } from "./render.ts";
 import {
   appendSummary,
@@ -37,14 +37,19 @@ export async function planCommand(run: Run): Promise<Outcome> {
         ? "no-changes"
         : "planned";
     const { content, truncated } = planCommentContent(plan, run.links);
-    await upsertComment(
-      run,
-      pr,
-      "plan",
-      { path: run.inputs.path, instance: plan.instance.arn, checksum: plan.checksum, truncated, status },
-      content,
-      statusText(status, run.links, { checksum: plan.checksum }),
-    );
+    try {
+      await upsertComment(
+        run,
+        pr,
+        "plan",
+        { path: run.inputs.path, instance: plan.instance.arn, checksum: plan.checksum, truncated, status },
+        content,
+        statusText(status, run.links, { checksum: plan.checksum }),
+      );
+    } catch (error) {
+      // The plan stands (outputs, plan.json, summary); the step fails because the review cannot happen.
+      return { ...failureOf(error), plan: plannedOutcome(plan, planJson) };
+    }
   }
   return planOutcome(plan, planJson);
 }

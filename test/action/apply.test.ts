@@ -115,6 +115,29 @@ describe("apply on merge", () => {
     expect(applyComment(pr)).toBeUndefined();
   });
 
+  it("fails the step when a change fails, annotates it on its rule, and reports it on the pull request", async () => {
+    const repo = await checkout(accessFiles({ grantDevs: true }));
+    const pr = await reviewedAndMerged(repo);
+    const reason = "Received a 409 status error: Cannot exceed quota for RolesPerAccount: 1000";
+    servers.emu.addFaultRules({
+      operation: "CreateAccountAssignment",
+      error: "FAILED",
+      failureReason: reason,
+    });
+
+    const run = await apply(repo, pushEvent(servers.github, MERGE_SHA));
+    expect(run.failed).toBe(true);
+    expect(run.outputs).toMatchObject({ "exit-code": "1", "failure-reason": "apply-failed" });
+    const failure = run.annotations.find((a) => a.properties.title === "accessops apply");
+    expect(failure?.message).toContain("assignment/333333333333/Ops/GROUP/Devs");
+    expect(failure?.message).toContain(reason);
+    expect(failure?.properties).toMatchObject({ file: "access/assignments.yaml", line: "3" });
+    expect(parseMarker("plan", planComment(pr)?.body ?? "")?.status).toBe("apply-failed");
+    expect(applyComment(pr)?.body).toContain("❌ Apply finished with errors: 1 failed");
+    expect(applyComment(pr)?.body).toContain("RolesPerAccount");
+    expect(run.summary).toContain("RolesPerAccount");
+  });
+
   it("refuses a merged pull request that has no plan comment, and says so there", async () => {
     const repo = await checkout(accessFiles({ grantDevs: true }));
     const pr = servers.github.addPull({});

@@ -17,6 +17,8 @@ const MAX_PAGE_SIZE = 100;
 export interface FakeUser {
   login: string;
   type: "User" | "Bot";
+  /** A read-only token (a fork's pull request): every write is refused with 403. */
+  readOnly?: boolean;
 }
 
 export interface FakeComment {
@@ -373,6 +375,9 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       const user = tokens[auth.replace(/^(token|bearer)\s+/i, "")];
       if (!user) throw new HttpError(401, "Bad credentials");
       const input = text === "" ? {} : (JSON.parse(text) as Record<string, unknown>);
+      if (user.readOnly && req.method !== "GET" && url.pathname !== "/graphql") {
+        throw new HttpError(403, "Resource not accessible by integration");
+      }
       reply = route(req.method ?? "GET", url, user, input);
     } catch (error) {
       const e = error instanceof HttpError ? error : new HttpError(500, (error as Error).message);

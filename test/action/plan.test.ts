@@ -3,7 +3,13 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseMarker } from "../../src/action/marker.ts";
 import type { RunningEmulator } from "../../src/emulator/index.ts";
 import { GITHUB_COMMENT_MAX_CHARS, parsePlanJson } from "../../src/plan/index.ts";
-import { BODY_MAX_CHARS, type FakeGitHub, startFakeGitHub } from "./fake-github.ts";
+import {
+  ACTIONS_BOT,
+  BODY_MAX_CHARS,
+  type FakeGitHub,
+  startFakeGitHub,
+  WORKFLOW_TOKEN,
+} from "./fake-github.ts";
 import { checkout, pullRequestEvent, runInProcess, writeAccessFiles } from "./harness.ts";
 import { accessFiles, emulator } from "./scenario.ts";
 
@@ -198,6 +204,18 @@ describe("whose comment is the plan comment", () => {
     expect(github.commentsOn(pr)).toHaveLength(2);
     expect(github.commentsOn(pr).find((c) => c.user.login === "mallory")?.body).toBe(forged);
     expect(parseMarker("plan", ownComments(pr)[0]?.body ?? "")?.checksum).toBe(run.outputs.checksum);
+  });
+
+  it("says which permission is missing when the token cannot comment", async () => {
+    await github.stop();
+    github = await startFakeGitHub({ tokens: { [WORKFLOW_TOKEN]: { ...ACTIONS_BOT, readOnly: true } } });
+    const { run } = await planPullRequest(accessFiles({ grantDevs: true }));
+    expect(run.failed).toBe(true);
+    expect(run.outputs).toMatchObject({ "failure-reason": "invalid-config", "has-changes": "true" });
+    const error = run.annotations.find((a) => a.level === "error")?.message ?? "";
+    expect(error).toContain("GitHub refused to comment on the pull request (HTTP 403)");
+    expect(error).toContain("permissions: pull-requests: write");
+    expect(github.comments).toEqual([]);
   });
 
   it("posts nothing with comment: off", async () => {

@@ -96,6 +96,8 @@ describe("inputs", () => {
       { "max-rate": "2.5", refresh: "targeted", comment: "off" },
       { maxRate: 2.5, refresh: "targeted", comment: "off" },
     ],
+    [{ path: "./deploy//access/" }, { path: "deploy/access" }],
+    [{ path: "/" }, { path: "/" }],
   ])("parses %j", (values, expected) => {
     expect(parseInputs(read(values))).toMatchObject(expected);
   });
