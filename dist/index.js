@@ -88628,7 +88628,12 @@ async function applyCommand2(run) {
   const review = await findReview(run);
   const reviewed = review.kind === "pull-request" && review.marker.checksum !== null ? { kind: "checksum", checksum: review.marker.checksum } : review.kind === "checksum" ? { kind: "checksum", checksum: review.checksum } : null;
   const pr = review.kind === "pull-request" && run.inputs.comment === "update" ? review : null;
-  if (pr !== null) await setPlanStatus(run, pr, "applying", { checksum: pr.marker.checksum });
+  if (pr !== null) {
+    await tryReport(
+      "update the plan comment",
+      () => setPlanStatus(run, pr, "applying", { checksum: pr.marker.checksum })
+    );
+  }
   let result;
   try {
     result = await runApply(
@@ -88677,21 +88682,23 @@ async function applied(run, review, pr, result) {
   if (pr !== null) {
     const status = ok ? "applied" : "apply-failed";
     const detail = { checksum: report.checksum, reason: reportHeadline(report) };
-    await upsertComment(
-      run,
-      pr.pr,
-      "apply",
-      {
-        path: run.inputs.path,
-        instance: plan.instance.arn,
-        checksum: report.checksum,
-        truncated: false,
-        status
-      },
-      reportContent(report, run.links),
-      statusText(status, run.links)
-    );
-    await setPlanStatus(run, pr, status, detail);
+    await tryReport("post the apply report on the pull request", async () => {
+      await upsertComment(
+        run,
+        pr.pr,
+        "apply",
+        {
+          path: run.inputs.path,
+          instance: plan.instance.arn,
+          checksum: report.checksum,
+          truncated: false,
+          status
+        },
+        reportContent(report, run.links),
+        statusText(status, run.links)
+      );
+      await setPlanStatus(run, pr, status, detail);
+    });
   }
   const planned = plannedOutcome(plan, planJson);
   if (ok) return { exitCode: EXIT_OK, failureReason: null, failure: null, plan: planned };
@@ -88709,7 +88716,9 @@ async function nothingLeft(run, pr, planned) {
   await appendSummary(run, `### IAM Identity Center apply — ✅ nothing to apply
 
 ${reason2}`);
-  if (pr !== null) await setPlanStatus(run, pr, "applied", { reason: reason2 });
+  if (pr !== null) {
+    await tryReport("update the plan comment", () => setPlanStatus(run, pr, "applied", { reason: reason2 }));
+  }
   return { exitCode: EXIT_OK, failureReason: null, failure: null, plan: planned };
 }
 function reviewLine(run, review) {
@@ -89013,6 +89022,7 @@ async function trackIssue(run, plan) {
 }
 
 // src/action/inputs.ts
+import { posix as posix2 } from "node:path";
 var INPUT_DEFAULTS = {
   command: "plan",
   path: "access",
@@ -89035,6 +89045,9 @@ var COMMENT_MODES = ["update", "off"];
 var TRUE2 = /* @__PURE__ */ new Set(["true", "True", "TRUE"]);
 var FALSE2 = /* @__PURE__ */ new Set(["false", "False", "FALSE"]);
 var SHA256_HEX = /^[0-9a-f]{64}$/;
+function normalisePath(path) {
+  return posix2.normalize(path.replace(/\\/g, "/")).replace(/(.)\/+$/, "$1");
+}
 function parseInputs(read2) {
   const problems = [];
   const raw = (name) => {
@@ -89068,7 +89081,7 @@ function parseInputs(read2) {
   }
   const inputs = {
     command: oneOf("command", COMMANDS),
-    path: raw("path"),
+    path: normalisePath(raw("path")),
     githubToken: raw("github-token"),
     allowDeletes: bool("allow-deletes"),
     refresh: oneOf("refresh", REFRESH_MODES),
@@ -89108,14 +89121,18 @@ async function planCommand(run) {
   if (pr !== null) {
     const status = !plan.safety.ok ? "unsafe" : plan.summary.total === 0 ? "no-changes" : "planned";
     const { content, truncated } = planCommentContent(plan, run.links);
-    await upsertComment(
-      run,
-      pr,
-      "plan",
-      { path: run.inputs.path, instance: plan.instance.arn, checksum: plan.checksum, truncated, status },
-      content,
-      statusText(status, run.links, { checksum: plan.checksum })
-    );
+    try {
+      await upsertComment(
+        run,
+        pr,
+        "plan",
+        { path: run.inputs.path, instance: plan.instance.arn, checksum: plan.checksum, truncated, status },
+        content,
+        statusText(status, run.links, { checksum: plan.checksum })
+      );
+    } catch (error4) {
+      return { ...failureOf(error4), plan: plannedOutcome(plan, planJson) };
+    }
   }
   return planOutcome(plan, planJson);
 }
