@@ -6,6 +6,7 @@ import { byCodeUnit, durationSeconds } from "../model/canonical.ts";
 import { ConfigError, type Diagnostic } from "../model/errors.ts";
 import type { AccountState } from "../model/live.ts";
 import type { PrincipalType } from "../model/state.ts";
+import { jsonSyntaxError } from "../schema/json-syntax.ts";
 import { hashHex, hashUuid } from "./random.ts";
 import { SortedMap } from "./sorted-map.ts";
 import {
@@ -283,19 +284,42 @@ export function parseSeed(text: string, file = "<seed>"): Seed {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    const pos = jsonErrorPosition(text, (error as Error).message);
-    throw new ConfigError(`the emulator seed ${file} is not valid JSON`, [
-      {
-        severity: "error",
-        file,
-        line: pos?.line ?? 0,
-        column: pos?.col ?? 0,
-        message: `not valid JSON: ${(error as Error).message}`,
-        code: "seed-json",
-      },
-    ]);
+    // The strict scanner says where and what in one line; V8's message may quote the text itself.
+    const found = jsonSyntaxError(text);
+    const pos = found
+      ? new LineCounterAt(text).at(found.offset)
+      : jsonErrorPosition(text, (error as Error).message);
+    throw new ConfigError(
+      `the emulator seed ${file} is not valid JSON`,
+      [
+        {
+          severity: "error",
+          file,
+          line: pos?.line ?? 0,
+          column: pos?.col ?? 0,
+          message: `not valid JSON: ${found?.message ?? (error as Error).message.split("\n")[0]}`,
+          code: "seed-json",
+        },
+      ],
+      "Fix the seed (its format is in docs/emulator.md and schema/emulator-seed.schema.json) and start the emulator again.",
+      { cause: error },
+    );
   }
   return checkSeed(value, { file, text });
+}
+
+/** Line and column (1-based) of offsets in a text. */
+class LineCounterAt {
+  readonly #counter = new LineCounter();
+
+  constructor(text: string) {
+    this.#counter.addNewLine(0);
+    for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) this.#counter.addNewLine(i + 1);
+  }
+
+  at(offset: number): { line: number; col: number } {
+    return this.#counter.linePos(offset);
+  }
 }
 
 /**

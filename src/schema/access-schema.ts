@@ -73,6 +73,7 @@ const accountRef: Schema = {
     'An account id (12 digits, quoted: "111111111111") or an account name as shown in AWS Organizations.',
   minLength: 1,
   maxLength: LIMITS.accountName,
+  pattern: PATTERNS.accountRef.source,
 };
 
 const ouPath = text(
@@ -345,12 +346,11 @@ const assignment = object(
       pattern: PATTERNS.instant.source,
       examples: ["2027-03-31T18:00:00Z"],
     },
-    reason: {
-      type: "string",
-      description: "Why this access exists (a ticket, a justification); shown in plans and reports.",
-      minLength: 1,
-      maxLength: LIMITS.reason,
-    },
+    reason: text(
+      PATTERNS.oneLine,
+      LIMITS.reason,
+      "Why this access exists (a ticket, a justification); shown in plans and reports.",
+    ),
   },
   { required: ["principal", "permissionSets", "targets"] },
 );

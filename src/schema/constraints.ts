@@ -80,8 +80,18 @@ export const PATTERNS = {
     "be an IAM Identity Center instance ARN such as arn:aws:sso:::instance/ssoins-0123456789abcdef",
   ),
   ouPath: pattern(
-    "Root(/[^/]+)*",
+    String.raw`Root(/[^/\p{Cc}\p{Cf}]+)*`,
     "be an OU path from the root, such as Root/Workloads/Prod (names separated by /, starting with Root)",
+  ),
+  /** organizations `AccountName`: printable ASCII (an id is 12 of its digits). */
+  accountRef: pattern(
+    String.raw`[\u0020-\u007E]+`,
+    "be a 12-digit account id or an account name of printable ASCII characters, as AWS Organizations shows it",
+  ),
+  /** Free text shown in plans (a rule's reason): one line, nothing a terminal or a renderer would act on. */
+  oneLine: pattern(
+    String.raw`[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]+`,
+    "be one line of text without control characters (no escape sequences, tabs or line breaks)",
   ),
   principalAddress: pattern(
     "(group|user)/.+",

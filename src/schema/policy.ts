@@ -13,6 +13,14 @@ import { MAX_SCALAR_LENGTH, type ParsedYaml, parseYaml, type Segment } from "./y
 /** The top-level elements of an IAM policy document. */
 const POLICY_ELEMENTS = ["Version", "Id", "Statement"];
 
+/**
+ * The elements of a statement in an identity-based policy (IAM's policy grammar; `Principal` and
+ * `NotPrincipal` belong to resource-based policies, which IAM refuses here).
+ */
+const STATEMENT_ELEMENTS = ["Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Condition"];
+/** IAM's two effects, spelled exactly so: IAM refuses `allow`. */
+const EFFECTS = ["Allow", "Deny"];
+
 /** A checked inline policy: its canonical text when valid, and what was wrong otherwise. */
 export interface PolicyCheck {
   canonical: string | null;
@@ -78,6 +86,13 @@ export function checkPolicyDocument(value: unknown, at: (path: Segment[]) => Sou
     error(prototypeKey, "invalid-policy", '"__proto__" is not a policy element; remove it');
     return { canonical: null, diagnostics: errors };
   }
+  if (isStatementList(policy.Statement)) {
+    const statements = Array.isArray(policy.Statement) ? policy.Statement : [policy.Statement];
+    for (const [i, statement] of (statements as Record<string, unknown>[]).entries()) {
+      const base: Segment[] = Array.isArray(policy.Statement) ? ["Statement", i] : ["Statement"];
+      checkStatement(statement, (path, message) => error([...base, ...path], "invalid-policy", message));
+    }
+  }
   const canonical = canonicalJson(policy);
   const bytes = Buffer.byteLength(canonical, "utf8");
   if (bytes > QUOTAS.inlinePolicyBytes) {
@@ -104,6 +119,34 @@ export function checkPolicyDocument(value: unknown, at: (path: Segment[]) => Sou
     );
   }
   return { canonical: errors.length === 0 ? canonical : null, diagnostics: errors };
+}
+
+/**
+ * One statement as IAM reads it: known elements only, `Effect` exactly `Allow` or `Deny`, and
+ * exactly one of `Action` and `NotAction`. IAM would refuse anything else at apply time, part way
+ * through the changes.
+ */
+function checkStatement(
+  statement: Record<string, unknown>,
+  error: (path: Segment[], message: string) => void,
+): void {
+  for (const key of Object.keys(statement)) {
+    if (STATEMENT_ELEMENTS.includes(key)) continue;
+    error(
+      [key],
+      `"${key}" is not a statement element of an identity policy${didYouMean(key, STATEMENT_ELEMENTS)}; allowed: ${STATEMENT_ELEMENTS.join(", ")}`,
+    );
+  }
+  if (!("Effect" in statement)) error([], 'the statement has no Effect; add "Effect": "Allow" or "Deny"');
+  else if (typeof statement.Effect !== "string" || !EFFECTS.includes(statement.Effect)) {
+    error(
+      ["Effect"],
+      `Effect must be "Allow" or "Deny" (IAM is case-sensitive), not ${show(statement.Effect)}`,
+    );
+  }
+  if ("Action" in statement === "NotAction" in statement) {
+    error([], "the statement needs exactly one of Action and NotAction");
+  }
 }
 
 /** The path of the first `__proto__` key anywhere in the policy, or null. */

@@ -19,9 +19,10 @@ import {
   type PermissionSetInput,
   where,
 } from "./input.ts";
+import { lookalikeProblem, skeleton } from "./lookalike.ts";
 import { checkOwnershipRegex } from "./regex-guard.ts";
 import { budgetedSuggestions, type Suggest } from "./suggest.ts";
-import { show } from "./text.ts";
+import { codePoint, show } from "./text.ts";
 
 /**
  * The semantic rules: what the schema cannot say because it spans files or fields. Each
@@ -211,7 +212,7 @@ export const membersDeclared: Rule = (d, { didYouMean }) => {
               error(
                 where(entry, "members", i),
                 "unknown-member",
-                `user "${member}" is not declared${didYouMean(member, d.declared.users)}; declare it under users or remove it from members`,
+                `user "${member}" is not declared${nearName(member, d.declared.users, didYouMean)}; declare it under users or remove it from members`,
               ),
             ],
       ),
@@ -259,6 +260,29 @@ export const identitySourceRules: Rule = (d) => {
   return out;
 };
 
+/**
+ * What an unknown name is near: a declared name that reads the same (look-alike characters, case)
+ * named with the character that differs, else a likely typo (`didYouMean`).
+ */
+function nearName(name: string, declared: ReadonlySet<string>, didYouMean: Suggest): string {
+  const looks = skeleton(name);
+  for (const other of declared) {
+    if (other.toLowerCase() === name.toLowerCase() || skeleton(other) !== looks) continue;
+    return ` (it reads like "${other}" but is another name${difference(name, other)})`;
+  }
+  return didYouMean(name, declared);
+}
+
+/** `: it has U+0430 "а" where "Platform-Admins" has U+0061 "a"`, for names of the same length; else nothing. */
+function difference(name: string, other: string): string {
+  const mine = [...name];
+  const theirs = [...other];
+  const i = mine.findIndex((ch, j) => ch !== theirs[j]);
+  return mine.length === theirs.length && i >= 0
+    ? `: it has ${codePoint(mine[i] ?? "")} where "${other}" has ${codePoint(theirs[i] ?? "")}`
+    : "";
+}
+
 /** Assignments name declared permission sets and principals. */
 export const assignmentReferences: Rule = (d, { didYouMean }) => {
   const out: Diagnostic[] = [];
@@ -273,7 +297,7 @@ export const assignmentReferences: Rule = (d, { didYouMean }) => {
         error(
           where(entry, "principal", "group"),
           "unknown-group",
-          `group "${group}" is not declared${didYouMean(group, d.declared.groups)}; declare it under groups (with external: true if your identity provider owns it)`,
+          `group "${group}" is not declared${nearName(group, d.declared.groups, didYouMean)}; declare it under groups (with external: true if your identity provider owns it)`,
         ),
       );
     }
@@ -282,7 +306,7 @@ export const assignmentReferences: Rule = (d, { didYouMean }) => {
         error(
           where(entry, "principal", "user"),
           "unknown-user",
-          `user "${user}" is not declared${didYouMean(user, d.declared.users)}; declare it under users`,
+          `user "${user}" is not declared${nearName(user, d.declared.users, didYouMean)}; declare it under users`,
         ),
       );
     }
@@ -423,6 +447,68 @@ export const ownershipRegexes: Rule = (d) =>
     }),
   );
 
+/**
+ * No declared or protected name can pass for another: no look-alike characters of another script
+ * in a Latin name, no invisible or unusual spaces (`lookalikeProblem`), and no two groups or two
+ * users that read the same (`skeleton`: case and look-alikes ignored).
+ */
+export const lookalikeNames: Rule = (d) => {
+  const out: Diagnostic[] = [];
+  const check = (kind: string, name: string, at: SourceLocation) => {
+    const problem = lookalikeProblem(name);
+    if (problem !== null) out.push(error(at, "lookalike-name", `${kind} name ${show(name)} ${problem}`));
+  };
+  const collisions = <T>(kind: string, entries: Entry<T>[], field: string, nameOf: (t: T) => string) => {
+    const first = new Map<string, Entry<T>>();
+    for (const entry of entries) {
+      const name = nameOf(entry.data);
+      const looks = skeleton(name);
+      const seen = first.get(looks);
+      const twin = seen === undefined ? null : nameOf(seen.data);
+      if (seen === undefined) first.set(looks, entry);
+      if (seen === undefined || twin === name || twin === null) {
+        check(kind, name, where(entry, field));
+        continue;
+      }
+      out.push(
+        error(
+          where(entry, field),
+          "lookalike-name",
+          `${kind} "${name}" reads the same as ${kind} "${twin}" (${formatLocation(where(seen, field))}) but is another name${difference(name, twin)}; give one a distinct name`,
+        ),
+      );
+    }
+  };
+  collisions("user", d.users, "userName", (u) => u.userName);
+  collisions("group", d.groups, "name", (g) => g.name);
+  for (const entry of d.settings) {
+    for (const [i, address] of (entry.data.safety?.protected?.principals ?? []).entries()) {
+      const slash = address.indexOf("/");
+      if (slash > 0)
+        check(
+          `protected ${address.slice(0, slash)}`,
+          address.slice(slash + 1),
+          where(entry, "safety", "protected", "principals", i),
+        );
+    }
+  }
+  return out;
+};
+
+/** A relay state is where users land after signing in: an https page, never a script or another scheme. */
+export const relayStateScheme: Rule = (d) =>
+  d.permissionSets.flatMap((entry) => {
+    const relay = entry.data.relayState;
+    if (relay === undefined || /^https:\/\/[^/\s]/i.test(relay)) return [];
+    return [
+      error(
+        where(entry, "relayState"),
+        "relay-state-scheme",
+        `relayState ${show(relay)} must be an https:// address, such as https://console.aws.amazon.com/; users are sent there after signing in`,
+      ),
+    ];
+  });
+
 /** Protected principals name a valid group or user. */
 export const protectedPrincipals: Rule = (d) =>
   d.settings.flatMap((entry) =>
@@ -498,9 +584,24 @@ export const sessionDurationRange: Rule = (d) =>
 export const tagKeys: Rule = (d) => {
   const ownershipKey = d.settings[0]?.data.ownership?.tag?.key ?? DEFAULT_OWNERSHIP_TAG.key;
   const out: Diagnostic[] = [];
+  const prototypeKey = (at: SourceLocation): Diagnostic =>
+    error(
+      at,
+      "prototype-key",
+      'tag key "__proto__" cannot be shown faithfully in plans (JavaScript objects drop it) while AWS would receive it; choose another key',
+    );
+  for (const entry of d.assignments) {
+    for (const bucket of ["targets", "exclude"] as const) {
+      const tags = (entry.data[bucket] as { tags?: Record<string, string> } | undefined)?.tags;
+      if (tags && Object.hasOwn(tags, "__proto__"))
+        out.push(prototypeKey(keyWhere(entry, bucket, "tags", "__proto__")));
+    }
+  }
   for (const entry of d.permissionSets) {
     for (const key of Object.keys(entry.data.tags ?? {})) {
-      if (key.toLowerCase().startsWith(AWS_RESERVED_TAG_PREFIX)) {
+      if (key === "__proto__") {
+        out.push(prototypeKey(keyWhere(entry, "tags", key)));
+      } else if (key.toLowerCase().startsWith(AWS_RESERVED_TAG_PREFIX)) {
         out.push(
           error(
             keyWhere(entry, "tags", key),
@@ -596,6 +697,8 @@ export const RULES: readonly Rule[] = [
   accountIds,
   ownershipRegexes,
   protectedPrincipals,
+  lookalikeNames,
+  relayStateScheme,
   policyCount,
   policyReferencesUnique,
   sessionDurationRange,

@@ -130,16 +130,31 @@ function syntaxDiagnostics(
 ): Diagnostic[] {
   const out: Diagnostic[] = [];
   let exhausted = false;
-  for (const e of [...doc.errors, ...doc.warnings]) {
+  const all = [...doc.errors, ...doc.warnings];
+  // Out of stack, the parser's other findings depend on where it ran out: report that alone.
+  const exhaustion = all.find((e) => e.code === "RESOURCE_EXHAUSTION");
+  for (const e of exhaustion ? [exhaustion] : all) {
+    let offset = e.pos[0];
     if (e.code === "RESOURCE_EXHAUSTION") {
       // The parser reports running out of stack once per open level; one line says it all.
       if (exhausted) continue;
       exhausted = true;
+      // Where the stack ran out depends on how deep the caller's stack already was: point at the
+      // top-level entry holding it instead, the same whichever command reads the file.
+      offset = topLevelLineStart(text, offset);
     }
-    out.push({ ...at(e.pos[0]), severity: "error", ...describeYamlError(e, text) });
+    out.push({ ...at(offset), severity: "error", ...describeYamlError(e, text) });
     if (out.length >= MAX_SYNTAX_ERRORS_PER_FILE) break;
   }
   return out;
+}
+
+/** The start of the last line at or before `offset` that begins a top-level entry (no indentation). */
+function topLevelLineStart(text: string, offset: number): number {
+  for (let start = text.lastIndexOf("\n", offset - 1) + 1; ; start = text.lastIndexOf("\n", start - 2) + 1) {
+    const first = text[start];
+    if (start === 0 || (first !== undefined && !/[\s#-]/.test(first))) return start;
+  }
 }
 
 function describeYamlError(e: YAMLError, text: string): { code: string; message: string } {

@@ -147,7 +147,8 @@ describe("seed", () => {
 
   it.each([
     ['{\n  "accounts": [,]\n}', 2],
-    ['{\n  "formatVersion": 1,\n}', 3],
+    // The trailing comma itself, not the brace after it.
+    ['{\n  "formatVersion": 1,\n}', 2],
   ])("reports invalid JSON with its position: %j", (text, line) => {
     try {
       parseSeed(text, "bad.json");

@@ -199,6 +199,31 @@ const cases: Record<string, Case> = {
       'settings.yaml:2:39: protected principal "user/root example": a user name must be letters, digits, symbols and punctuation, without spaces',
     ],
   },
+  lookalikeNames: {
+    rule: rules.lookalikeNames,
+    pass: {
+      "more.yaml":
+        "groups:\n  - name: Администраторы\n    external: true\n  - name: Développeurs\n    external: true\n",
+    },
+    fail: {
+      "more.yaml":
+        "groups:\n  - name: Plаtform-Admins\n    external: true\n  - name: Dev\u00a0Team\n    external: true\n",
+    },
+    expected: [
+      'more.yaml:2:11: group "Plаtform-Admins" reads the same as group "Platform-Admins" (identity.yaml:7:11) but is another name: it has U+0430 "а" where "Platform-Admins" has U+0061 "a"; give one a distinct name',
+      'more.yaml:4:11: group name "Dev\u00a0Team" contains U+00A0 "\u00a0", which looks like a space or a line break; use a plain space',
+    ],
+  },
+  relayStateScheme: {
+    rule: rules.relayStateScheme,
+    pass: {
+      "more.yaml": "permissionSets:\n  - name: Dev\n    relayState: https://console.aws.amazon.com/s3/\n",
+    },
+    fail: { "more.yaml": "permissionSets:\n  - name: Dev\n    relayState: http://phish.example/\n" },
+    expected: [
+      'more.yaml:3:17: relayState "http://phish.example/" must be an https:// address, such as https://console.aws.amazon.com/; users are sent there after signing in',
+    ],
+  },
   policyCount: {
     rule: rules.policyCount,
     pass: {
@@ -239,11 +264,12 @@ const cases: Record<string, Case> = {
     },
     fail: {
       "settings.yaml": "settings:\n  ownership: { tag: { key: owner, value: accessops } }\n",
-      "more.yaml": "permissionSets:\n  - name: Dev\n    tags: { owner: team-x, AWS:x: y }\n",
+      "more.yaml": "permissionSets:\n  - name: Dev\n    tags: { owner: team-x, AWS:x: y, __proto__: z }\n",
     },
     expected: [
       'more.yaml:3:13: tag "owner" is the ownership tag, which accessops sets itself; remove it from tags',
       'more.yaml:3:28: tag key "AWS:x" is reserved by AWS; choose another key',
+      'more.yaml:3:38: tag key "__proto__" cannot be shown faithfully in plans (JavaScript objects drop it) while AWS would receive it; choose another key',
     ],
   },
   reservedPrincipalNames: {
