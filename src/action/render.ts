@@ -49,7 +49,9 @@ const instanceId = (arn: string): string => arn.split("/").at(-1) ?? arn;
 
 function planTitle(kind: "plan" | "drift", plan: Plan, links: RunLinks): string {
   const where = `${codeSpan(links.path)} on ${codeSpan(instanceId(plan.instance.arn))}`;
-  return kind === "plan" ? `IAM Identity Center plan — ${where}` : `Drift — live state differs from ${where}`;
+  return kind === "plan"
+    ? `IAM Identity Center plan — ${where}`
+    : `IAM Identity Center drift check — ${where}`;
 }
 
 /** Renders within `maxChars` and says whether anything was cut (by rendering once more unbounded). */

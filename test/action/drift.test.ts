@@ -49,7 +49,9 @@ describe("drift on a schedule", () => {
     const issue = own[0];
     expect(issue?.state).toBe("open");
     expect(issue?.labels).toEqual([LABEL]);
-    expect(issue?.body).toContain("Drift — live state differs from `access`");
+    expect(issue?.body).toContain(
+      "IAM Identity Center drift check — `access` on `ssoins-7f3e2d1c0b9a8877` · 🟢",
+    );
     expect(issue?.body).toContain("⏳ Expiring soon");
     expect(issue?.body).toContain(`expires ${expiring.toISOString()}`);
     expect(parseMarker("drift", issue?.body ?? "")?.checksum).toBe(first.outputs.checksum);
@@ -83,7 +85,9 @@ describe("drift on a schedule", () => {
     expect(clean.outputs).toMatchObject({ "exit-code": "0", "failure-reason": "", "has-changes": "false" });
     expect(issue?.state).toBe("closed");
     expect(commentsOn(issue?.number).at(-1)?.body).toContain("✅ Drift resolved");
-    expect(clean.summary).toContain("✅ no changes");
+    expect(clean.summary).toContain(
+      "IAM Identity Center drift check — `access` on `ssoins-7f3e2d1c0b9a8877` · ✅ no changes",
+    );
     expect(clean.summary).toContain(`expires ${expiring.toISOString()}`);
     expect(driftIssues().filter((i) => i.user.login === "github-actions[bot]")).toHaveLength(1);
 
