@@ -76280,8 +76280,18 @@ var PATTERNS = {
     "be an IAM Identity Center instance ARN such as arn:aws:sso:::instance/ssoins-0123456789abcdef"
   ),
   ouPath: pattern(
-    "Root(/[^/]+)*",
+    String.raw`Root(/[^/\p{Cc}\p{Cf}]+)*`,
     "be an OU path from the root, such as Root/Workloads/Prod (names separated by /, starting with Root)"
+  ),
+  /** organizations `AccountName`: printable ASCII (an id is 12 of its digits). */
+  accountRef: pattern(
+    String.raw`[\u0020-\u007E]+`,
+    "be a 12-digit account id or an account name of printable ASCII characters, as AWS Organizations shows it"
+  ),
+  /** Free text shown in plans (a rule's reason): one line, nothing a terminal or a renderer would act on. */
+  oneLine: pattern(
+    String.raw`[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]+`,
+    "be one line of text without control characters (no escape sequences, tabs or line breaks)"
   ),
   principalAddress: pattern(
     "(group|user)/.+",
@@ -80625,7 +80635,8 @@ var accountRef = {
   type: "string",
   description: 'An account id (12 digits, quoted: "111111111111") or an account name as shown in AWS Organizations.',
   minLength: 1,
-  maxLength: LIMITS.accountName
+  maxLength: LIMITS.accountName,
+  pattern: PATTERNS.accountRef.source
 };
 var ouPath = text(
   PATTERNS.ouPath,
@@ -80882,12 +80893,11 @@ var assignment = object(
       pattern: PATTERNS.instant.source,
       examples: ["2027-03-31T18:00:00Z"]
     },
-    reason: {
-      type: "string",
-      description: "Why this access exists (a ticket, a justification); shown in plans and reports.",
-      minLength: 1,
-      maxLength: LIMITS.reason
-    }
+    reason: text(
+      PATTERNS.oneLine,
+      LIMITS.reason,
+      "Why this access exists (a ticket, a justification); shown in plans and reports."
+    )
   },
   { required: ["principal", "permissionSets", "targets"] }
 );
@@ -81244,15 +81254,25 @@ function parseYaml(file, text2, options = {}) {
 function syntaxDiagnostics(doc, text2, at) {
   const out = [];
   let exhausted = false;
-  for (const e5 of [...doc.errors, ...doc.warnings]) {
+  const all = [...doc.errors, ...doc.warnings];
+  const exhaustion = all.find((e5) => e5.code === "RESOURCE_EXHAUSTION");
+  for (const e5 of exhaustion ? [exhaustion] : all) {
+    let offset = e5.pos[0];
     if (e5.code === "RESOURCE_EXHAUSTION") {
       if (exhausted) continue;
       exhausted = true;
+      offset = topLevelLineStart(text2, offset);
     }
-    out.push({ ...at(e5.pos[0]), severity: "error", ...describeYamlError(e5, text2) });
+    out.push({ ...at(offset), severity: "error", ...describeYamlError(e5, text2) });
     if (out.length >= MAX_SYNTAX_ERRORS_PER_FILE) break;
   }
   return out;
+}
+function topLevelLineStart(text2, offset) {
+  for (let start = text2.lastIndexOf("\n", offset - 1) + 1; ; start = text2.lastIndexOf("\n", start - 2) + 1) {
+    const first = text2[start];
+    if (start === 0 || first !== void 0 && !/[\s#-]/.test(first)) return start;
+  }
 }
 function describeYamlError(e5, text2) {
   const source = text2.slice(e5.pos[0], e5.pos[1]);
@@ -81923,6 +81943,8 @@ function scanJson(text2, maxString) {
 
 // src/schema/policy.ts
 var POLICY_ELEMENTS = ["Version", "Id", "Statement"];
+var STATEMENT_ELEMENTS = ["Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Condition"];
+var EFFECTS = ["Allow", "Deny"];
 function checkPolicyDocument(value, at) {
   const errors = [];
   const error4 = (path, code2, message) => errors.push({ ...at(path), severity: "error", code: code2, message });
@@ -81971,6 +81993,13 @@ function checkPolicyDocument(value, at) {
     error4(prototypeKey, "invalid-policy", '"__proto__" is not a policy element; remove it');
     return { canonical: null, diagnostics: errors };
   }
+  if (isStatementList(policy.Statement)) {
+    const statements = Array.isArray(policy.Statement) ? policy.Statement : [policy.Statement];
+    for (const [i5, statement] of statements.entries()) {
+      const base = Array.isArray(policy.Statement) ? ["Statement", i5] : ["Statement"];
+      checkStatement(statement, (path, message) => error4([...base, ...path], "invalid-policy", message));
+    }
+  }
   const canonical = canonicalJson(policy);
   const bytes2 = Buffer.byteLength(canonical, "utf8");
   if (bytes2 > QUOTAS.inlinePolicyBytes) {
@@ -81997,6 +82026,25 @@ function checkPolicyDocument(value, at) {
     );
   }
   return { canonical: errors.length === 0 ? canonical : null, diagnostics: errors };
+}
+function checkStatement(statement, error4) {
+  for (const key of Object.keys(statement)) {
+    if (STATEMENT_ELEMENTS.includes(key)) continue;
+    error4(
+      [key],
+      `"${key}" is not a statement element of an identity policy${didYouMean(key, STATEMENT_ELEMENTS)}; allowed: ${STATEMENT_ELEMENTS.join(", ")}`
+    );
+  }
+  if (!("Effect" in statement)) error4([], 'the statement has no Effect; add "Effect": "Allow" or "Deny"');
+  else if (typeof statement.Effect !== "string" || !EFFECTS.includes(statement.Effect)) {
+    error4(
+      ["Effect"],
+      `Effect must be "Allow" or "Deny" (IAM is case-sensitive), not ${show(statement.Effect)}`
+    );
+  }
+  if ("Action" in statement === "NotAction" in statement) {
+    error4([], "the statement needs exactly one of Action and NotAction");
+  }
 }
 function findPrototypeKey(policy) {
   const stack = [{ value: policy, path: [] }];
@@ -82111,6 +82159,109 @@ async function loadPolicyFile(path, readPolicyFile) {
   const parsed = parseYaml(path, read2.text, { schema: "json" });
   if (parsed.value === void 0) return { read: true, canonical: null, diagnostics: parsed.diagnostics };
   return { read: true, ...checkPolicyDocument(parsed.value, (p3) => parsed.locate(p3)) };
+}
+
+// src/schema/lookalike.ts
+var CONFUSABLES = {
+  // Cyrillic
+  "а": "a",
+  "е": "e",
+  "о": "o",
+  "р": "p",
+  "с": "c",
+  "у": "y",
+  "х": "x",
+  "ѕ": "s",
+  "і": "i",
+  "ј": "j",
+  "һ": "h",
+  "ӏ": "l",
+  "ԁ": "d",
+  "ԛ": "q",
+  "ԝ": "w",
+  "А": "A",
+  "В": "B",
+  "Е": "E",
+  "К": "K",
+  "М": "M",
+  "Н": "H",
+  "О": "O",
+  "Р": "P",
+  "С": "C",
+  "Т": "T",
+  "У": "Y",
+  "Х": "X",
+  "Ѕ": "S",
+  "І": "I",
+  "Ј": "J",
+  "Ү": "Y",
+  "Ԛ": "Q",
+  "Ԝ": "W",
+  // Greek
+  "Α": "A",
+  "Β": "B",
+  "Ε": "E",
+  "Ζ": "Z",
+  "Η": "H",
+  "Ι": "I",
+  "Κ": "K",
+  "Μ": "M",
+  "Ν": "N",
+  "Ο": "O",
+  "Ρ": "P",
+  "Τ": "T",
+  "Υ": "Y",
+  "Χ": "X",
+  "ι": "i",
+  "κ": "k",
+  "ν": "v",
+  "ο": "o",
+  "ρ": "p",
+  "υ": "u",
+  // Armenian
+  "օ": "o",
+  "ս": "u",
+  // Latin letters that pass for others
+  "ı": "i",
+  "ɑ": "a",
+  "ɡ": "g",
+  // Dashes and the minus sign, which pass for a hyphen
+  "‐": "-",
+  "‑": "-",
+  "‒": "-",
+  "–": "-",
+  "−": "-",
+  "⁃": "-"
+};
+var ASCII_ALPHANUMERIC = /[A-Za-z0-9]/;
+var PRINTABLE_ASCII = /^[\u0020-\u007e]$/;
+function asciiLookalike(ch) {
+  const listed = CONFUSABLES[ch];
+  if (listed !== void 0) return listed;
+  if (PRINTABLE_ASCII.test(ch)) return null;
+  const compatible = ch.normalize("NFKC");
+  return compatible !== ch && [...compatible].every((c5) => PRINTABLE_ASCII.test(c5)) ? compatible : null;
+}
+function lookalikeProblem(name) {
+  if (/^\s|\s$/u.test(name)) return "begins or ends with a space, which plans do not show; remove it";
+  for (const ch of name) {
+    if (ch !== " " && /[\s\p{Z}]/u.test(ch)) {
+      return `contains ${codePoint(ch)}, which looks like a space or a line break; use a plain space`;
+    }
+  }
+  if (!ASCII_ALPHANUMERIC.test(name)) return null;
+  for (const ch of name) {
+    const looks = asciiLookalike(ch);
+    if (looks !== null) {
+      return `contains ${codePoint(ch)}, which looks like ${JSON.stringify(looks)}: the name would read as another one in plans; write it with ${JSON.stringify(looks)}`;
+    }
+  }
+  return null;
+}
+function skeleton(name) {
+  let out = "";
+  for (const ch of name.normalize("NFKC")) out += CONFUSABLES[ch] ?? ch;
+  return out.toLowerCase().replace(/[\s\p{Z}]+/gu, " ").trim();
 }
 
 // src/schema/rules.ts
@@ -82245,7 +82396,7 @@ var membersDeclared = (d5, { didYouMean: didYouMean2 }) => {
         error3(
           where(entry, "members", i5),
           "unknown-member",
-          `user "${member2}" is not declared${didYouMean2(member2, d5.declared.users)}; declare it under users or remove it from members`
+          `user "${member2}" is not declared${nearName(member2, d5.declared.users, didYouMean2)}; declare it under users or remove it from members`
         )
       ]
     )
@@ -82290,6 +82441,20 @@ var identitySourceRules = (d5) => {
   }
   return out;
 };
+function nearName(name, declared, didYouMean2) {
+  const looks = skeleton(name);
+  for (const other of declared) {
+    if (other.toLowerCase() === name.toLowerCase() || skeleton(other) !== looks) continue;
+    return ` (it reads like "${other}" but is another name${difference(name, other)})`;
+  }
+  return didYouMean2(name, declared);
+}
+function difference(name, other) {
+  const mine = [...name];
+  const theirs = [...other];
+  const i5 = mine.findIndex((ch, j5) => ch !== theirs[j5]);
+  return mine.length === theirs.length && i5 >= 0 ? `: it has ${codePoint(mine[i5] ?? "")} where "${other}" has ${codePoint(theirs[i5] ?? "")}` : "";
+}
 var assignmentReferences = (d5, { didYouMean: didYouMean2 }) => {
   const out = [];
   const renamedTo = /* @__PURE__ */ new Map();
@@ -82303,7 +82468,7 @@ var assignmentReferences = (d5, { didYouMean: didYouMean2 }) => {
         error3(
           where(entry, "principal", "group"),
           "unknown-group",
-          `group "${group5}" is not declared${didYouMean2(group5, d5.declared.groups)}; declare it under groups (with external: true if your identity provider owns it)`
+          `group "${group5}" is not declared${nearName(group5, d5.declared.groups, didYouMean2)}; declare it under groups (with external: true if your identity provider owns it)`
         )
       );
     }
@@ -82312,7 +82477,7 @@ var assignmentReferences = (d5, { didYouMean: didYouMean2 }) => {
         error3(
           where(entry, "principal", "user"),
           "unknown-user",
-          `user "${user2}" is not declared${didYouMean2(user2, d5.declared.users)}; declare it under users`
+          `user "${user2}" is not declared${nearName(user2, d5.declared.users, didYouMean2)}; declare it under users`
         )
       );
     }
@@ -82422,6 +82587,59 @@ var ownershipRegexes = (d5) => d5.settings.flatMap(
     ];
   })
 );
+var lookalikeNames = (d5) => {
+  const out = [];
+  const check = (kind, name, at) => {
+    const problem = lookalikeProblem(name);
+    if (problem !== null) out.push(error3(at, "lookalike-name", `${kind} name ${show(name)} ${problem}`));
+  };
+  const collisions = (kind, entries, field, nameOf) => {
+    const first = /* @__PURE__ */ new Map();
+    for (const entry of entries) {
+      const name = nameOf(entry.data);
+      const looks = skeleton(name);
+      const seen = first.get(looks);
+      const twin = seen === void 0 ? null : nameOf(seen.data);
+      if (seen === void 0) first.set(looks, entry);
+      if (seen === void 0 || twin === name || twin === null) {
+        check(kind, name, where(entry, field));
+        continue;
+      }
+      out.push(
+        error3(
+          where(entry, field),
+          "lookalike-name",
+          `${kind} "${name}" reads the same as ${kind} "${twin}" (${formatLocation(where(seen, field))}) but is another name${difference(name, twin)}; give one a distinct name`
+        )
+      );
+    }
+  };
+  collisions("user", d5.users, "userName", (u) => u.userName);
+  collisions("group", d5.groups, "name", (g5) => g5.name);
+  for (const entry of d5.settings) {
+    for (const [i5, address] of (entry.data.safety?.protected?.principals ?? []).entries()) {
+      const slash = address.indexOf("/");
+      if (slash > 0)
+        check(
+          `protected ${address.slice(0, slash)}`,
+          address.slice(slash + 1),
+          where(entry, "safety", "protected", "principals", i5)
+        );
+    }
+  }
+  return out;
+};
+var relayStateScheme = (d5) => d5.permissionSets.flatMap((entry) => {
+  const relay = entry.data.relayState;
+  if (relay === void 0 || /^https:\/\/[^/\s]/i.test(relay)) return [];
+  return [
+    error3(
+      where(entry, "relayState"),
+      "relay-state-scheme",
+      `relayState ${show(relay)} must be an https:// address, such as https://console.aws.amazon.com/; users are sent there after signing in`
+    )
+  ];
+});
 var protectedPrincipals = (d5) => d5.settings.flatMap(
   (entry) => (entry.data.safety?.protected?.principals ?? []).flatMap((address, i5) => {
     const slash = address.indexOf("/");
@@ -82483,9 +82701,23 @@ var sessionDurationRange = (d5) => d5.permissionSets.flatMap((entry) => {
 var tagKeys = (d5) => {
   const ownershipKey = d5.settings[0]?.data.ownership?.tag?.key ?? DEFAULT_OWNERSHIP_TAG.key;
   const out = [];
+  const prototypeKey = (at) => error3(
+    at,
+    "prototype-key",
+    'tag key "__proto__" cannot be shown faithfully in plans (JavaScript objects drop it) while AWS would receive it; choose another key'
+  );
+  for (const entry of d5.assignments) {
+    for (const bucket of ["targets", "exclude"]) {
+      const tags = entry.data[bucket]?.tags;
+      if (tags && Object.hasOwn(tags, "__proto__"))
+        out.push(prototypeKey(keyWhere(entry, bucket, "tags", "__proto__")));
+    }
+  }
   for (const entry of d5.permissionSets) {
     for (const key of Object.keys(entry.data.tags ?? {})) {
-      if (key.toLowerCase().startsWith(AWS_RESERVED_TAG_PREFIX)) {
+      if (key === "__proto__") {
+        out.push(prototypeKey(keyWhere(entry, "tags", key)));
+      } else if (key.toLowerCase().startsWith(AWS_RESERVED_TAG_PREFIX)) {
         out.push(
           error3(
             keyWhere(entry, "tags", key),
@@ -82569,6 +82801,8 @@ var RULES = [
   accountIds,
   ownershipRegexes,
   protectedPrincipals,
+  lookalikeNames,
+  relayStateScheme,
   policyCount,
   policyReferencesUnique,
   sessionDurationRange,
@@ -84038,7 +84272,7 @@ var runLink = (links) => `[this run](${links.runUrl})`;
 var instanceId = (arn) => arn.split("/").at(-1) ?? arn;
 function planTitle(kind, plan, links) {
   const where2 = `${codeSpan(links.path)} on ${codeSpan(instanceId(plan.instance.arn))}`;
-  return kind === "plan" ? `IAM Identity Center plan — ${where2}` : `Drift — live state differs from ${where2}`;
+  return kind === "plan" ? `IAM Identity Center plan — ${where2}` : `IAM Identity Center drift check — ${where2}`;
 }
 function renderBounded(plan, options, maxChars) {
   const text2 = renderMarkdown(plan, { ...options, maxChars });
