@@ -4,9 +4,8 @@ import { reportHeadline } from "../apply/render.ts";
 import { reportSucceeded } from "../apply/report.ts";
 import { type ApplyIo, type ApplyResult, type Reviewed, runApply } from "../apply/run.ts";
 import { systemClock } from "../aws/clock.ts";
-import { painter } from "../cli/output.ts";
 import { EXIT_ERROR, EXIT_OK, InternalError, StalePlanError, UnsafePlanError } from "../model/errors.ts";
-import { codeSpan, escapeMarkdown, planChecksum, renderText } from "../plan/index.ts";
+import { codeSpan, escapeMarkdown, planChecksum } from "../plan/index.ts";
 import type { Marker } from "./marker.ts";
 import { contentOf, findOwn } from "./marker.ts";
 import { ApplyRefusedError, failureOf, type Outcome, plannedOutcome } from "./outcome.ts";
@@ -16,6 +15,7 @@ import {
   appendSummary,
   changeSource,
   journalPath,
+  logPlan,
   planFiles,
   type Run,
   sessionOptionsOf,
@@ -342,11 +342,7 @@ function applyIo(run: Run): ApplyIo {
   return {
     log: (line) => core.info(line),
     warn: (d) => annotate(run, [d]),
-    showPlan: (plan) => {
-      core.startGroup(`Plan ${plan.checksum.slice(0, 12)}: ${plan.changes.length} changes`);
-      core.info(renderText(plan, { paint: painter(false) }).trimEnd());
-      core.endGroup();
-    },
+    showPlan: logPlan,
     confirm: null,
     startProgress: (tracker) =>
       startProgressDisplay(

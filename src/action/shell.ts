@@ -2,15 +2,16 @@ import { appendFile, mkdir, writeFile } from "node:fs/promises";
 import { join, relative, resolve, sep } from "node:path";
 import * as core from "@actions/core";
 import { scaledSession } from "../apply/run.ts";
+import { painter } from "../cli/output.ts";
 import type { Diagnostic } from "../model/errors.ts";
 import type { Change } from "../model/plan.ts";
 import { openSession, type PlanRun, planWith, type SessionOptions } from "../pipeline.ts";
-import { renderJson } from "../plan/index.ts";
+import { renderJson, renderText } from "../plan/index.ts";
 import type { RunContext } from "./context.ts";
 import { createGitHubApi, type GitHubApi } from "./github.ts";
 import type { ActionInputs } from "./inputs.ts";
 import { findOwn, type Marker, type MarkerKind } from "./marker.ts";
-import { body, type RunLinks } from "./render.ts";
+import { body, type RunLinks, shortChecksum } from "./render.ts";
 
 /**
  * The I/O the three commands share: the session, plan.json, the job summary, annotations and
@@ -80,14 +81,23 @@ export async function planFiles(run: Run): Promise<PlanRun> {
   const session = await openSession(scaledSession(sessionOptionsOf(run), run.options.timeScale ?? 1));
   try {
     annotate(run, session.warnings);
-    return await planWith(session, {
+    const planned = await planWith(session, {
       refresh: run.inputs.refresh,
       allowDeletes: run.inputs.allowDeletes,
       onlyExpired: run.inputs.onlyExpired,
     });
+    logPlan(planned.plan);
+    return planned;
   } finally {
     session.ctx.close();
   }
+}
+
+/** The plan as text in a collapsed group of the job log (the comment and summary have the markdown). */
+export function logPlan(plan: PlanRun["plan"]): void {
+  core.startGroup(`Plan ${shortChecksum(plan.checksum)}: ${plan.summary.total} changes`);
+  core.info(renderText(plan, { paint: painter(false) }).trimEnd());
+  core.endGroup();
 }
 
 /** A directory of the runner's scratch space for this access path (plan.json, the journal). */
