@@ -84131,20 +84131,6 @@ function scaledPolling(polling, scale) {
   };
 }
 
-// src/cli/output.ts
-var SGR = {
-  bold: [1, 22],
-  dim: [2, 22],
-  red: [31, 39],
-  green: [32, 39],
-  yellow: [33, 39],
-  cyan: [36, 39]
-};
-function painter(enabled) {
-  if (!enabled) return (_style, text2) => text2;
-  return (style, text2) => `\x1B[${SGR[style][0]}m${text2}\x1B[${SGR[style][1]}m`;
-}
-
 // src/action/marker.ts
 var PLAN_STATUSES = [
   "planned",
@@ -84401,6 +84387,20 @@ function body(kind, marker, content, status) {
 // src/action/shell.ts
 import { appendFile as appendFile2, mkdir as mkdir2, writeFile as writeFile2 } from "node:fs/promises";
 import { join as join6, relative as relative2, resolve as resolve2, sep as sep4 } from "node:path";
+
+// src/cli/output.ts
+var SGR = {
+  bold: [1, 22],
+  dim: [2, 22],
+  red: [31, 39],
+  green: [32, 39],
+  yellow: [33, 39],
+  cyan: [36, 39]
+};
+function painter(enabled) {
+  if (!enabled) return (_style, text2) => text2;
+  return (style, text2) => `\x1B[${SGR[style][0]}m${text2}\x1B[${SGR[style][1]}m`;
+}
 
 // node_modules/@actions/github/lib/context.js
 import { readFileSync, existsSync as existsSync2 } from "fs";
@@ -88784,14 +88784,21 @@ async function planFiles(run) {
   const session = await openSession(scaledSession(sessionOptionsOf(run), run.options.timeScale ?? 1));
   try {
     annotate(run, session.warnings);
-    return await planWith(session, {
+    const planned = await planWith(session, {
       refresh: run.inputs.refresh,
       allowDeletes: run.inputs.allowDeletes,
       onlyExpired: run.inputs.onlyExpired
     });
+    logPlan(planned.plan);
+    return planned;
   } finally {
     session.ctx.close();
   }
+}
+function logPlan(plan) {
+  startGroup(`Plan ${shortChecksum(plan.checksum)}: ${plan.summary.total} changes`);
+  info(renderText(plan, { paint: painter(false) }).trimEnd());
+  endGroup();
 }
 async function scratchDir(run) {
   const slug = run.inputs.path.replace(/[^A-Za-z0-9._-]+/g, "-").replace(/^[.-]+/, "") || "access";
@@ -89106,11 +89113,7 @@ function applyIo(run) {
   return {
     log: (line) => info(line),
     warn: (d5) => annotate(run, [d5]),
-    showPlan: (plan) => {
-      startGroup(`Plan ${plan.checksum.slice(0, 12)}: ${plan.changes.length} changes`);
-      info(renderText(plan, { paint: painter(false) }).trimEnd());
-      endGroup();
-    },
+    showPlan: logPlan,
     confirm: null,
     startProgress: (tracker) => startProgressDisplay(
       tracker,
