@@ -136,6 +136,7 @@ export type SafetyRule =
   | "unresolved-principal"
   | "recreated-group"
   | "lockout"
+  | "caller-access"
   | "management-account-permission-set";
 
 export interface SafetyViolation {
@@ -165,6 +166,8 @@ export interface SafetyViolation {
  * - `outside-coverage`: a targeted read left objects out; they were not considered for deletion.
  * - `management-account-unmanaged`: a delegated administrator left management-account assignments
  *   that no rule grants alone (AWS denies it any change there).
+ * - `caller-unknown`: accessops runs as a CI role or IAM user, so the caller rail cannot tell whose
+ *   access the plan's deletions in that account remove, and no principal is protected.
  */
 export type WarningCode =
   | "account-not-active"
@@ -177,7 +180,8 @@ export type WarningCode =
   | "idp-group"
   | "outside-coverage"
   | "management-account-unmanaged"
-  | "inactive-account-unmanaged";
+  | "inactive-account-unmanaged"
+  | "caller-unknown";
 
 export interface PlanWarning {
   code: WarningCode;

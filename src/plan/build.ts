@@ -12,6 +12,7 @@ import {
   type SafetyViolation,
 } from "../model/plan.ts";
 import { accessSummary } from "./access.ts";
+import { callerWarnings } from "./caller.ts";
 import { planEntityChanges } from "./changes.ts";
 import { planChecksum } from "./checksum.ts";
 import { orderChanges } from "./order.ts";
@@ -89,6 +90,7 @@ export function buildPlan(input: BuildPlanInput): Plan {
     ...coverageWarnings(entityChanges.outsideCoverage),
     ...managementAccountWarnings(entityChanges.leftToManagementAccount, index),
     ...inactiveAccountAssignmentWarnings(entityChanges.leftInInactiveAccounts, live, index),
+    ...callerWarnings(config, live, changes),
   ]);
 
   const orphans = [...live.orphans].sort(

@@ -16,6 +16,7 @@ const CHANGE_RAILS: ReadonlySet<SafetyRule> = new Set([
   "max-deletes",
   "max-delete-percent",
   "lockout",
+  "caller-access",
   "management-account-permission-set",
 ]);
 

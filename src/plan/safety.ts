@@ -10,6 +10,7 @@ import type { Config } from "../model/config.ts";
 import type { Live } from "../model/live.ts";
 import type { Change, Plan, SafetyRule, SafetyViolation } from "../model/plan.ts";
 import type { Address, AssignmentEntity, Entity } from "../model/state.ts";
+import { callerLoss } from "./caller.ts";
 import { isAdministratorClass } from "./policies.ts";
 import type { ResolveResult } from "./resolve.ts";
 import { countByKind, listJoin } from "./words.ts";
@@ -21,7 +22,12 @@ import { countByKind, listJoin } from "./words.ts";
 export const MIN_MANAGED_OBJECTS_FOR_PERCENT = 10;
 
 /** The rails `--allow-deletes` lets through. The others mean the inputs are wrong, not risky. */
-const OVERRIDABLE: ReadonlySet<SafetyRule> = new Set(["max-deletes", "max-delete-percent", "lockout"]);
+const OVERRIDABLE: ReadonlySet<SafetyRule> = new Set([
+  "max-deletes",
+  "max-delete-percent",
+  "lockout",
+  "caller-access",
+]);
 
 /** Everything the rails look at; all of it already computed by the planner. */
 export interface SafetyInput {
@@ -253,6 +259,25 @@ export function lockoutRail(input: SafetyInput): RailFinding[] {
   ];
 }
 
+/**
+ * The caller, an IAM Identity Center user, would lose the permission set they are signed in with
+ * in their account: the plan removes every assignment, membership or object through which they
+ * hold it (see `callerLoss`).
+ */
+export function callerAccessRail(input: SafetyInput): RailFinding[] {
+  const loss = callerLoss(input.live, input.changes);
+  if (loss === null) return [];
+  const { caller } = loss;
+  return [
+    violation(
+      "caller-access",
+      `This plan removes your own access: ${caller.userName} is signed in with permission set ${caller.permissionSet} in account ${caller.accountId} through ${listJoin(loss.through)}, and after it no assignment gives ${caller.userName} that permission set there.`,
+      "Keep one such assignment, or re-run with --allow-deletes if this is intended (and keep another way in to undo it).",
+      loss.addresses,
+    ),
+  ];
+}
+
 function assignmentsOf(entities: Iterable<Entity>): AssignmentEntity[] {
   const out: AssignmentEntity[] = [];
   for (const e of entities) if (e.kind === "assignment") out.push(e);
@@ -322,6 +347,7 @@ const RAILS: readonly ((input: SafetyInput) => RailFinding[])[] = [
   unresolvedPrincipalRail,
   recreatedGroupRail,
   lockoutRail,
+  callerAccessRail,
   managementPermissionSetRail,
 ];
 
