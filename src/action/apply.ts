@@ -29,8 +29,8 @@ const EMPTY_PLAN_CHECKSUM = planChecksum([]);
 
 /** What the run applies, and on whose review. */
 type Review =
-  /** The plan reviewed in the merged pull request's plan comment. */
-  | { kind: "pull-request"; pr: number; marker: Marker }
+  /** The plan reviewed in the merged pull request's plan comment: its number and checksum. */
+  | { kind: "pull-request"; pr: number; checksum: string }
   /** A checksum given as an input (a plan reviewed in a plan run's job summary). */
   | { kind: "checksum"; checksum: string }
   /** `only-expired`: the revocation of expired access, which the merged files already decided. */
@@ -47,15 +47,13 @@ export async function applyCommand(run: Run): Promise<Outcome> {
   await refuseWhereNeverApplied(run);
   const review = await findReview(run);
   const reviewed: Reviewed =
-    review.kind === "pull-request" && review.marker.checksum !== null
-      ? { kind: "checksum", checksum: review.marker.checksum }
-      : review.kind === "checksum"
-        ? { kind: "checksum", checksum: review.checksum }
-        : null;
+    review.kind === "pull-request" || review.kind === "checksum"
+      ? { kind: "checksum", checksum: review.checksum }
+      : null;
   const pr = review.kind === "pull-request" && run.inputs.comment === "update" ? review : null;
   if (pr !== null) {
     await tryReport("update the plan comment", () =>
-      setPlanStatus(run, pr, "applying", { checksum: pr.marker.checksum }),
+      setPlanStatus(run, pr, "applying", { checksum: pr.checksum }),
     );
   }
 
@@ -245,7 +243,7 @@ async function findReview(run: Run): Promise<Review> {
     return refuse(`no successful plan for ${inputs.path} (its plan comment says ${marker.status})`);
   }
   if (marker.status === "unsafe") return refuse(`a plan for ${inputs.path} that the safety rails refused`);
-  return { kind: "pull-request", pr, marker };
+  return { kind: "pull-request", pr, checksum: marker.checksum };
 }
 
 /**
@@ -276,7 +274,7 @@ async function setPlanStatus(
       "plan",
       marker,
       contentOf("plan", own.item.body),
-      statusText(status, run.links, { checksum: pr.marker.checksum, ...detail }),
+      statusText(status, run.links, { checksum: pr.checksum, ...detail }),
     ),
   );
 }
