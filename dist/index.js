@@ -76135,6 +76135,84 @@ function groupReasons(group5, max = REASONS_SHOWN) {
 // src/model/plan.ts
 var PLAN_FORMAT_VERSION = 1;
 
+// src/plan/caller.ts
+function callerLoss(live, changes) {
+  const caller = live.caller;
+  if (caller?.kind !== "identity-center-user" || caller.permissionSet === null || caller.userName === null) {
+    return null;
+  }
+  const { accountId, permissionSet: permissionSet2, userName: userName3 } = caller;
+  const readGroups = new Set(live.coverage.memberships);
+  const deleted = /* @__PURE__ */ new Set();
+  const created = [];
+  const joins = /* @__PURE__ */ new Set();
+  for (const c5 of changes) {
+    if (c5.action === "delete" || c5.action === "replace") deleted.add(c5.address);
+    if (c5.action === "replace" && c5.replaces !== void 0) deleted.add(permissionSetAddress(c5.replaces));
+    if (c5.action === "create" && c5.after?.kind === "assignment") created.push(c5.after);
+    if (c5.action === "create" && c5.after?.kind === "membership" && c5.after.userName === userName3) {
+      joins.add(c5.after.group);
+    }
+  }
+  const isMember = (group5, after) => {
+    if (!readGroups.has(group5)) return null;
+    const address = membershipAddress(group5, userName3);
+    if (after && (deleted.has(address) || deleted.has(groupAddress(group5)))) return false;
+    return live.state.has(address) || after && joins.has(group5);
+  };
+  const routeOf = (a5, after) => {
+    if (a5.accountId !== accountId || a5.permissionSet !== permissionSet2) return null;
+    if (a5.principalType === "USER")
+      return a5.principalName === userName3 ? { assignment: a5, group: null, known: true } : null;
+    const member2 = isMember(a5.principalName, after);
+    return member2 === false ? null : { assignment: a5, group: a5.principalName, known: member2 === true };
+  };
+  const now = [];
+  for (const e5 of live.state.values()) {
+    if (e5.kind !== "assignment") continue;
+    const route = routeOf(e5, false);
+    if (route) now.push(route);
+  }
+  if (now.length === 0) return null;
+  const gone = (r5) => deleted.has(assignmentAddress(r5.assignment)) || deleted.has(permissionSetAddress(permissionSet2)) || deleted.has(userAddress(userName3)) || r5.group !== null && isMember(r5.group, true) === false;
+  const removed = now.filter(gone);
+  if (removed.length === 0) return null;
+  const kept = [];
+  for (const e5 of live.state.values()) {
+    const route = e5.kind === "assignment" ? routeOf(e5, true) : null;
+    if (route && !gone(route)) kept.push(route);
+  }
+  for (const a5 of created) {
+    const route = routeOf(a5, true);
+    if (route) kept.push(route);
+  }
+  if (kept.some((r5) => r5.known)) return null;
+  return {
+    caller: { ...caller, permissionSet: permissionSet2, userName: userName3 },
+    addresses: [...new Set(removed.map((r5) => assignmentAddress(r5.assignment)))].sort(byCodeUnit),
+    through: [
+      ...new Set(
+        removed.map((r5) => principalAddress(r5.assignment.principalType, r5.assignment.principalName))
+      )
+    ].sort(byCodeUnit)
+  };
+}
+function callerWarnings(config, live, changes) {
+  const caller = live.caller;
+  if (caller === void 0 || caller.kind === "identity-center-user") return [];
+  if (config.settings.safety.protected.principals.length > 0) return [];
+  const removes = changes.some(
+    (c5) => c5.action === "delete" && c5.before?.kind === "assignment" && c5.before.accountId === caller.accountId
+  );
+  if (!removes) return [];
+  return [
+    {
+      code: "caller-unknown",
+      message: `accessops runs as ${caller.arn}, not as an IAM Identity Center user, so it cannot tell whether this plan removes the access of the people who review it; it removes assignments in that account (${caller.accountId}). List break-glass principals under settings.safety.protected.principals so no plan can remove them.`
+    }
+  ];
+}
+
 // src/plan/checksum.ts
 function planChecksum(changes) {
   return sha256Hex(canonicalJson(changes));
@@ -76998,7 +77076,12 @@ function grantsFullAccess(ps) {
 
 // src/plan/safety.ts
 var MIN_MANAGED_OBJECTS_FOR_PERCENT = 10;
-var OVERRIDABLE = /* @__PURE__ */ new Set(["max-deletes", "max-delete-percent", "lockout"]);
+var OVERRIDABLE = /* @__PURE__ */ new Set([
+  "max-deletes",
+  "max-delete-percent",
+  "lockout",
+  "caller-access"
+]);
 var OVERRIDE_HINT = "Review the deletions, then re-run with --allow-deletes";
 var ACKNOWLEDGED = "allowed by --allow-deletes";
 function violation(rule, facts, fix, addresses) {
@@ -77173,6 +77256,19 @@ function lockoutRail(input) {
     )
   ];
 }
+function callerAccessRail(input) {
+  const loss = callerLoss(input.live, input.changes);
+  if (loss === null) return [];
+  const { caller } = loss;
+  return [
+    violation(
+      "caller-access",
+      `This plan removes your own access: ${caller.userName} is signed in with permission set ${caller.permissionSet} in account ${caller.accountId} through ${listJoin(loss.through)}, and after it no assignment gives ${caller.userName} that permission set there.`,
+      "Keep one such assignment, or re-run with --allow-deletes if this is intended (and keep another way in to undo it).",
+      loss.addresses
+    )
+  ];
+}
 function assignmentsOf(entities) {
   const out = [];
   for (const e5 of entities) if (e5.kind === "assignment") out.push(e5);
@@ -77228,6 +77324,7 @@ var RAILS = [
   unresolvedPrincipalRail,
   recreatedGroupRail,
   lockoutRail,
+  callerAccessRail,
   managementPermissionSetRail
 ];
 function checkSafety(input, allowDeletes) {
@@ -77463,7 +77560,8 @@ function buildPlan(input) {
     ...idpGroupWarnings(live, resolved.desired),
     ...coverageWarnings(entityChanges.outsideCoverage),
     ...managementAccountWarnings(entityChanges.leftToManagementAccount, index),
-    ...inactiveAccountAssignmentWarnings(entityChanges.leftInInactiveAccounts, live, index)
+    ...inactiveAccountAssignmentWarnings(entityChanges.leftInInactiveAccounts, live, index),
+    ...callerWarnings(config, live, changes)
   ]);
   const orphans = [...live.orphans].sort(
     (a5, b5) => byCodeUnit(a5.accountId, b5.accountId) || byCodeUnit(a5.permissionSet, b5.permissionSet) || byCodeUnit(a5.principalType, b5.principalType) || byCodeUnit(a5.principalId, b5.principalId)
@@ -77535,6 +77633,7 @@ var CHANGE_RAILS = /* @__PURE__ */ new Set([
   "max-deletes",
   "max-delete-percent",
   "lockout",
+  "caller-access",
   "management-account-permission-set"
 ]);
 var STANDING_WARNINGS = /* @__PURE__ */ new Set(["protected", "outside-coverage"]);
@@ -88867,12 +88966,12 @@ var EMPTY_PLAN_CHECKSUM = planChecksum([]);
 async function applyCommand2(run) {
   await refuseWhereNeverApplied(run);
   const review = await findReview(run);
-  const reviewed = review.kind === "pull-request" && review.marker.checksum !== null ? { kind: "checksum", checksum: review.marker.checksum } : review.kind === "checksum" ? { kind: "checksum", checksum: review.checksum } : null;
+  const reviewed = review.kind === "pull-request" || review.kind === "checksum" ? { kind: "checksum", checksum: review.checksum } : null;
   const pr = review.kind === "pull-request" && run.inputs.comment === "update" ? review : null;
   if (pr !== null) {
     await tryReport(
       "update the plan comment",
-      () => setPlanStatus(run, pr, "applying", { checksum: pr.marker.checksum })
+      () => setPlanStatus(run, pr, "applying", { checksum: pr.checksum })
     );
   }
   let result;
@@ -89042,7 +89141,7 @@ async function findReview(run) {
     return refuse(`no successful plan for ${inputs.path} (its plan comment says ${marker.status})`);
   }
   if (marker.status === "unsafe") return refuse(`a plan for ${inputs.path} that the safety rails refused`);
-  return { kind: "pull-request", pr, marker };
+  return { kind: "pull-request", pr, checksum: marker.checksum };
 }
 async function mergedPullRequest(run) {
   const github = run.github();
@@ -89060,7 +89159,7 @@ async function setPlanStatus(run, pr, status, detail) {
       "plan",
       marker,
       contentOf("plan", own.item.body),
-      statusText(status, run.links, { checksum: pr.marker.checksum, ...detail })
+      statusText(status, run.links, { checksum: pr.checksum, ...detail })
     )
   );
 }
