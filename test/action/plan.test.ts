@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseMarker } from "../../src/action/marker.ts";
 import type { RunningEmulator } from "../../src/emulator/index.ts";
-import { GITHUB_COMMENT_MAX_CHARS, parsePlanJson } from "../../src/plan/index.ts";
+import { GITHUB_COMMENT_MAX_CHARS, parsePlanJson, renderMarkdown } from "../../src/plan/index.ts";
 import {
   ACTIONS_BOT,
   BODY_MAX_CHARS,
@@ -109,6 +109,11 @@ describe("plan comment size", () => {
     expect(plan.summary.total).toBeGreaterThan(3000);
     expect(run.summary).not.toContain("Cut to fit");
     for (const c of plan.changes) expect(run.summary).toContain(c.address);
+
+    // The renderer's cut note names the limit and where the rest is when told (the job summary's).
+    const cut = renderMarkdown(plan, { maxChars: 20_000, cut: { limit: "LIMIT", rest: "REST" } });
+    expect(cut).toMatch(/✂️ \*\*Cut to fit LIMIT:\*\* [\d,]+ more changes not shown; REST\./);
+    expect(cut.length).toBeLessThanOrEqual(20_000);
   });
 });
 
