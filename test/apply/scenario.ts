@@ -174,11 +174,13 @@ export function emulator(options: Parameters<typeof startEmulator>[0] = {}): Pro
 
 /**
  * Writes of the emulator's log issued more than once with the same identifying parameters: the
- * same change sent twice. Empty when nothing was duplicated.
+ * same change sent twice. Empty when nothing was duplicated. Writes whose asynchronous request id
+ * is in `except` (requests that ended FAILED, which a later run rightly issues again) are left out.
  */
-export function duplicateWrites(emu: RunningEmulator): string[] {
+export function duplicateWrites(emu: RunningEmulator, except: ReadonlySet<string> = new Set()): string[] {
   const seen = new Map<string, number>();
   for (const w of emu.writes()) {
+    if (w.operationId !== undefined && except.has(w.operationId)) continue;
     const key = `${w.operation} ${JSON.stringify(w.params)}`;
     seen.set(key, (seen.get(key) ?? 0) + 1);
   }
