@@ -265,7 +265,7 @@ export class Engine {
     stats.calls += 1;
     if (attempt > 1) stats.retries += 1;
     try {
-      const rule = this.faults.ruleFor(GET_CALLER_IDENTITY);
+      const rule = this.faults.ruleFor(GET_CALLER_IDENTITY, "sts");
       if (rule && rule.error !== "FAILED" && rule.error !== "InvalidNextToken") {
         throw new ServiceError(
           rule.error,
@@ -291,7 +291,7 @@ export class Engine {
     const decision = decide(this.policy, action);
     if (decision !== "allow") throw accessDeniedFor(model.service, this.store.callerArn, action, decision);
     if (!this.#bucketFor(model.service, operation).take(ctx.now)) throw throttled(model.service);
-    const rule = this.faults.ruleFor(operation);
+    const rule = this.faults.ruleFor(operation, model.service);
     if (rule) {
       if (rule.error === "FAILED") {
         ctx.forcedFailure = rule.failureReason ?? INJECTED_FAILURE_REASON;

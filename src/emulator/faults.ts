@@ -46,6 +46,8 @@ export function parseFaultSpec(spec: string | FaultSpec): FaultSpec {
   return out;
 }
 
+const RULE_SERVICES: readonly string[] = ["sso-admin", "identitystore", "organizations", "sts"];
+
 /** Checks a fault rule received over HTTP or in-process; throws an `Error` naming the problem. */
 export function checkFaultRule(rule: unknown): FaultRule {
   if (rule === null || typeof rule !== "object") throw new Error("a fault rule must be an object");
@@ -53,6 +55,9 @@ export function checkFaultRule(rule: unknown): FaultRule {
   if (typeof r.operation !== "string" || r.operation === "")
     throw new Error('a fault rule needs "operation"');
   if (typeof r.error !== "string" || r.error === "") throw new Error('a fault rule needs "error"');
+  if (r.service !== undefined && !RULE_SERVICES.includes(r.service as string)) {
+    throw new Error(`"service" must be one of ${RULE_SERVICES.join(", ")}`);
+  }
   for (const key of ["afterCalls", "times"] as const) {
     const v = r[key];
     if (v !== undefined && (typeof v !== "number" || !Number.isInteger(v) || v < 0)) {
@@ -107,11 +112,15 @@ export class FaultInjector {
     this.#rules = [];
   }
 
-  /** The first rule that fires for this call of `operation`, counting the call against every matching rule. */
-  ruleFor(operation: string): FaultRule | null {
+  /**
+   * The first rule that fires for this call of `operation` of `service`, counting the call against
+   * every matching rule.
+   */
+  ruleFor(operation: string, service: FaultRule["service"]): FaultRule | null {
     let fired: FaultRule | null = null;
     for (const state of this.#rules) {
       if (state.rule.operation !== operation && state.rule.operation !== "*") continue;
+      if (state.rule.service !== undefined && state.rule.service !== service) continue;
       state.seen += 1;
       const times = state.rule.times ?? 1;
       if (

@@ -95,6 +95,11 @@ export type SpecialFault =
 export interface FaultRule {
   /** Operation name, for example `ListAccountAssignmentsForPrincipal`; `*` matches every operation. */
   operation: string;
+  /**
+   * Only calls of this service (`sso-admin`, `identitystore`, `organizations`, `sts`): sso-admin
+   * and organizations both have a `ListTagsForResource`. Every service when absent.
+   */
+  service?: ServiceName | "sts";
   /** Error shape name (`AccessDeniedException`, `InternalServerException`, ...) or a `SpecialFault`. */
   error: string;
   /** Calls of the operation served normally before the rule fires; 0 by default. */

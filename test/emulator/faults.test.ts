@@ -1,10 +1,14 @@
 import { ListGroupsCommand } from "@aws-sdk/client-identitystore";
-import { ListAccountsCommand } from "@aws-sdk/client-organizations";
+import {
+  ListAccountsCommand,
+  ListTagsForResourceCommand as OrgListTagsCommand,
+} from "@aws-sdk/client-organizations";
 import {
   CreateAccountAssignmentCommand,
   DescribeAccountAssignmentCreationStatusCommand,
   ListAccountAssignmentsForPrincipalCommand,
   ListPermissionSetsCommand,
+  ListTagsForResourceCommand as SsoListTagsCommand,
 } from "@aws-sdk/client-sso-admin";
 import { afterEach, describe, expect, it } from "vitest";
 import type { EmulatorOptions } from "../../src/emulator/index.ts";
@@ -173,6 +177,26 @@ describe("targeted fault rules", () => {
       Status: "FAILED",
       FailureReason: "Received a 500 status error: boom",
     });
+  });
+
+  it("can be kept to one service when two have an operation of the same name", async () => {
+    await start({});
+    const instanceArn = h.instanceArn;
+    const arn = (await h.sso.send(new ListPermissionSetsCommand({ InstanceArn: instanceArn })))
+      .PermissionSets?.[0];
+    h.emu.addFaultRules({
+      operation: "ListTagsForResource",
+      service: "organizations",
+      error: "AccessDeniedException",
+      times: 0,
+    });
+    const sso = () =>
+      outcome(h.sso.send(new SsoListTagsCommand({ InstanceArn: instanceArn, ResourceArn: arn })));
+    const org = () => outcome(h.org.send(new OrgListTagsCommand({ ResourceId: PROD })));
+    expect([await sso(), await org(), await sso()]).toEqual(["ok", "AccessDeniedException:400", "ok"]);
+    expect(() => h.emu.addFaultRules({ operation: "X", service: "iam" as "sts", error: "E" })).toThrow(
+      /"service" must be one of/,
+    );
   });
 
   it("are set, listed and cleared over HTTP", async () => {
