@@ -58,11 +58,14 @@ export function callerLoss(live: Live, changes: readonly Change[]): CallerLoss |
       joins.add(c.after.group);
     }
   }
+  /** Whether the caller is in `group` now or after the plan; null when its members were not read. */
   const isMember = (group: string, after: boolean): boolean | null => {
-    if (!readGroups.has(group)) return null;
     const address = membershipAddress(group, userName);
     if (after && (deleted.has(address) || deleted.has(groupAddress(group)))) return false;
-    return live.state.has(address) || (after && joins.has(group));
+    if (after && joins.has(group)) return true;
+    // A group that does not exist yet has no members but those this plan adds.
+    if (!live.state.has(groupAddress(group))) return false;
+    return readGroups.has(group) ? live.state.has(address) : null;
   };
   const routeOf = (a: AssignmentEntity, after: boolean): Route | null => {
     if (a.accountId !== accountId || a.permissionSet !== permissionSet) return null;

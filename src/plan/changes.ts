@@ -3,6 +3,7 @@ import {
   groupAddress,
   membershipAddress,
   permissionSetAddress,
+  principalAddress,
   userAddress,
 } from "../model/address.ts";
 import { byCodeUnit } from "../model/canonical.ts";
@@ -42,6 +43,33 @@ export interface EntityChanges {
    * fails every assignment operation there), sorted. Also in `unmanaged`.
    */
   leftInInactiveAccounts: Address[];
+}
+
+/**
+ * Protection holds what a protected assignment stands on. Deleting its group or user would orphan
+ * it (AWS keeps a deleted principal's assignments, granting nobody), and deleting its permission
+ * set cannot succeed while it exists: such deletions move from `changes` to `kept`, protected by
+ * what protects the assignment.
+ */
+function keepWhatProtectedAssignmentsNeed(changes: Change[], kept: KeptChange[], live: Live): void {
+  const needed = new Map<Address, string>();
+  for (const k of kept) {
+    const a = live.state.get(k.address);
+    if (k.action !== "delete" || a?.kind !== "assignment") continue;
+    for (const address of [
+      permissionSetAddress(a.permissionSet),
+      principalAddress(a.principalType, a.principalName),
+    ]) {
+      if (!needed.has(address)) needed.set(address, k.protectedBy);
+    }
+  }
+  for (let i = changes.length - 1; i >= 0; i--) {
+    const c = changes[i];
+    const shield = c?.action === "delete" ? needed.get(c.address) : undefined;
+    if (c === undefined || shield === undefined) continue;
+    changes.splice(i, 1);
+    kept.push({ address: c.address, action: "delete", protectedBy: shield });
+  }
 }
 
 /**
@@ -154,6 +182,7 @@ export function planEntityChanges(
     });
   }
 
+  keepWhatProtectedAssignmentsNeed(changes, kept, live);
   return {
     changes,
     kept: kept.sort((a, b) => byCodeUnit(a.address, b.address)),
