@@ -56,7 +56,7 @@ export interface ReadModel {
   terraform: { ssoAdmin: number; identityStore: number; organizations: number };
   /** identitystore calls per operation bucket (listing principals and the managed groups' members). */
   identityStore: Record<string, number>;
-  /** Organizations calls: the account listing (pages of 20). */
+  /** Organizations calls: the account listing (pages of 20), and each account's tags when rules target tags. */
   organizations: number;
   /**
    * The read's lower bound, seconds at AWS speed: the slowest bucket at its quota, with
@@ -68,8 +68,13 @@ export interface ReadModel {
 /**
  * §2.6 for the state a seed describes. `membershipsManaged`: the groups' members are managed
  * (identity source `identity-center`), so each group's membership list is read too.
+ * `accountTags`: rules target account tags, which Organizations gives one account per call
+ * (`ListTagsForResource`; `ListAccounts` carries none), so every account costs a call.
  */
-export function readModel(seed: Seed, options: { membershipsManaged: boolean }): ReadModel {
+export function readModel(
+  seed: Seed,
+  options: { membershipsManaged: boolean; accountTags: boolean },
+): ReadModel {
   const sets = seed.permissionSets ?? [];
   const accounts = seed.accounts ?? [];
   const idOf = new Map(accounts.flatMap((a) => [[a.id, a.id] as const, [a.name, a.id] as const]));
@@ -128,7 +133,8 @@ export function readModel(seed: Seed, options: { membershipsManaged: boolean }):
       ? { ListGroupMemberships: sum(groups.map((g) => pages(members.get(g.name) ?? 0))) }
       : {}),
   };
-  const organizations = pages(accounts.length, ORGANIZATIONS_PAGE);
+  const organizations =
+    pages(accounts.length, ORGANIZATIONS_PAGE) + (options.accountTags ? accounts.length : 0);
   const sB = b0 + permissionSetReads + perPrincipalCalls;
   const bucketSeconds = [
     sB / QUOTAS.ssoAdminPerSecond,
@@ -226,8 +232,9 @@ export interface ApplyWork {
   permissionSetWrites: number;
   /** Permission sets re-provisioned, each with the number of accounts it is provisioned to. */
   provisionings: readonly { accounts: number }[];
-  /** W: assignment creations and deletions. */
-  assignmentWrites: number;
+  /** Assignment creations, then (DESIGN.md §4: creates before deletes) deletions; W is their sum. */
+  assignmentCreates: number;
+  assignmentDeletes: number;
 }
 
 export interface ApplyBound {
@@ -235,12 +242,26 @@ export interface ApplyBound {
   setupSeconds: number;
   /** Re-provisioning, at most 3 at a time: max(Σ L_prov / 3, longest L_prov) + τ/2. */
   provisioningSeconds: number;
-  /** §2.7: max(W·L_eff/C, W/(R − r_poll)) + L_eff. */
+  /** §2.7, max(W·L_eff/C, W/(R − r_poll)) + L_eff, for the creates and then for the deletes. */
   assignmentSeconds: number;
-  /** The three together (the phases follow each other: DESIGN.md §4 order). */
+  /**
+   * Setup, then re-provisioning and assignment writes side by side (only the assignments of a
+   * permission set being provisioned must wait for it, so the two may overlap): a lower bound
+   * for any apply that follows DESIGN.md §4's order.
+   */
   writeSeconds: number;
   /** L_eff = mean latency + τ/2. */
   effectiveLatencySeconds: number;
+}
+
+/** §2.7 for `w` asynchronous writes: max(W·L_eff/C, W/(R − r_poll)) + L_eff; 0 for none. */
+export function asyncWriteSeconds(w: number, lEff: number): number {
+  if (w === 0) return 0;
+  const pollRate = 1 / POLL_INTERVAL_S;
+  return (
+    Math.max((w * lEff) / QUOTAS.outstandingAssignmentOperations, w / (QUOTAS.ssoAdminPerSecond - pollRate)) +
+    lEff
+  );
 }
 
 /** §2.7's apply-time lower bound, seconds at AWS speed. */
@@ -257,20 +278,13 @@ export function applyBound(work: ApplyWork, latency: Latency): ApplyBound {
       ? 0
       : Math.max(sum(provisioningLatencies) / QUOTAS.concurrentProvisionings, ...provisioningLatencies) +
         POLL_INTERVAL_S / 2;
-  const w = work.assignmentWrites;
-  const pollRate = 1 / POLL_INTERVAL_S;
   const assignmentSeconds =
-    w === 0
-      ? 0
-      : Math.max(
-          (w * lEff) / QUOTAS.outstandingAssignmentOperations,
-          w / (QUOTAS.ssoAdminPerSecond - pollRate),
-        ) + lEff;
+    asyncWriteSeconds(work.assignmentCreates, lEff) + asyncWriteSeconds(work.assignmentDeletes, lEff);
   return {
     setupSeconds,
     provisioningSeconds,
     assignmentSeconds,
-    writeSeconds: setupSeconds + provisioningSeconds + assignmentSeconds,
+    writeSeconds: setupSeconds + Math.max(provisioningSeconds, assignmentSeconds),
     effectiveLatencySeconds: lEff,
   };
 }

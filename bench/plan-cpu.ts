@@ -23,7 +23,7 @@ import { isMain } from "./main.ts";
  * times warm with `process.cpuUsage`. Prints one JSON `PlanCpuResult` on stdout.
  */
 
-const WARM_RUNS = 3;
+const WARM_RUNS = 1;
 const US_PER_MS = 1000;
 /** A fixed instant for expiry, so that every run plans the same. */
 const NOW = new Date("2026-06-01T00:00:00.000Z");

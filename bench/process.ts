@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
-import { readFile, rm } from "node:fs/promises";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { AsyncStats, CallStats, WriteRecord } from "../src/emulator/index.ts";
@@ -77,18 +77,32 @@ function spawnMeasured(
   return { child, usageFile };
 }
 
-/** Runs a Node script to its end and measures it. */
-export async function runChild(paths: Paths, script: string, args: string[]): Promise<ChildResult> {
+/**
+ * Runs a Node script to its end and measures it. With `saveAs`, its stdout and stderr are also
+ * written to `<saveAs>.stdout` and `<saveAs>.stderr` for a look after the run.
+ */
+export async function runChild(
+  paths: Paths,
+  script: string,
+  args: string[],
+  saveAs?: string,
+): Promise<ChildResult> {
   const started = performance.now();
   const { child, usageFile } = spawnMeasured(paths, script, args);
   const output = collect(child);
   const [code] = (await once(child, "close")) as [number | null];
   const wallSeconds = (performance.now() - started) / MS_PER_SECOND;
   const usage = await readUsage(usageFile);
+  const stdout = output.stdout();
+  const stderr = output.stderr();
+  if (saveAs !== undefined) {
+    await writeFile(`${saveAs}.stdout`, stdout, "utf8");
+    await writeFile(`${saveAs}.stderr`, stderr, "utf8");
+  }
   return {
     code,
-    stdout: output.stdout(),
-    stderr: output.stderr(),
+    stdout,
+    stderr,
     wallSeconds,
     peakRssMb: usage ? usage.maxRssKb / KB_PER_MB : null,
     cpuSeconds: usage ? (usage.userCpuMs + usage.systemCpuMs) / MS_PER_SECOND : null,

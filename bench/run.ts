@@ -5,6 +5,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import type { ApplyReport } from "../src/apply/report.ts";
+import { sha256Hex } from "../src/model/canonical.ts";
 import type { Plan } from "../src/model/plan.ts";
 import type { BaselineResult } from "./baseline.ts";
 import { writeAccessDir } from "./emit.ts";
@@ -54,16 +55,23 @@ import { buildVariants, VARIANTS, type Variant, type VariantData } from "./varia
 const DEFAULT_LATENCY_MS = 3000;
 const EMULATOR_LATENCY_SIGMA = 0.5;
 /**
- * Default time scales: fast enough that a full run takes about 10 minutes on 2 cores, slow
- * enough that the quotas, not the machine's CPU, bound every phase (20 TPS × 20 = 400 calls/s,
- * within what one core serves through the SDK).
+ * Default time scales. Full: about 10 minutes on 2 cores while the quotas, not the machine,
+ * still bound each phase (20 TPS × 25 = 500 sso-admin calls/s, about what one core serves
+ * through the SDK). Small: a smoke run of about 2 minutes, where process start-up outweighs the
+ * scaled bounds, so its efficiencies say little.
  */
-const DEFAULT_TIME_SCALE: Record<Scale, number> = { small: 20, full: 20 };
+const DEFAULT_TIME_SCALE: Record<Scale, number> = { small: 50, full: 25 };
+/**
+ * The scale of one more no-op plan, slow enough that the client's CPU (about 1 ms per SDK call)
+ * keeps up with the paced calls, so the read is bound by the quota as it is against AWS: a full
+ * read at K = 25 needs ~800 calls/s, more than one core makes; at K = 5, ~160.
+ */
+const DEFAULT_READ_TIME_SCALE: Record<Scale, number> = { small: 50, full: 5 };
 /**
  * Wall-time budget (s, scaled) of the baseline's assignment creates: a Terraform-like bootstrap
  * takes W × 10 s / 10 workers (5.6 h at full scale), so it runs on a sample and is projected.
  */
-const DEFAULT_BASELINE_BUDGET_S: Record<Scale, number> = { small: 15, full: 60 };
+const DEFAULT_BASELINE_BUDGET_S: Record<Scale, number> = { small: 10, full: 45 };
 /** Terraform's first status poll of an assignment operation, seconds. */
 const BASELINE_FIRST_POLL_S = 10;
 /** How often the harness samples the emulator's in-flight count during an apply. */
@@ -71,11 +79,15 @@ const BUSY_POLL_MS = 100;
 /** Load average above which the machine is too busy for numbers worth committing. */
 const QUIET_LOAD = 1.5;
 const MS_PER_SECOND = 1000;
+/** How much of a failed child's stderr a result row keeps. */
+const STDERR_TAIL_CHARS = 2000;
 const BYTES_PER_MB = 1024 * 1024;
 
 interface Options {
   scale: Scale;
   timeScale: number;
+  /** The scale of the extra, quota-bound no-op plan (none when it equals `timeScale`). */
+  readTimeScale: number;
   latencyMs: number;
   variants: Variant[];
   baseline: boolean;
@@ -88,6 +100,7 @@ function parseOptions(argv: string[]): Options {
     options: {
       scale: { type: "string", default: "small" },
       "time-scale": { type: "string" },
+      "read-time-scale": { type: "string" },
       "latency-ms": { type: "string", default: String(DEFAULT_LATENCY_MS) },
       variants: { type: "string", default: VARIANTS.join(",") },
       "no-baseline": { type: "boolean", default: false },
@@ -108,6 +121,7 @@ function parseOptions(argv: string[]): Options {
   return {
     scale,
     timeScale: positive("time-scale", values["time-scale"], DEFAULT_TIME_SCALE[scale]),
+    readTimeScale: positive("read-time-scale", values["read-time-scale"], DEFAULT_READ_TIME_SCALE[scale]),
     latencyMs: positive("latency-ms", values["latency-ms"], DEFAULT_LATENCY_MS),
     variants,
     baseline: !values["no-baseline"],
@@ -119,7 +133,11 @@ function parseOptions(argv: string[]): Options {
   };
 }
 
-const log = (line: string) => process.stderr.write(`${line}\n`);
+const started = performance.now();
+const log = (line: string) =>
+  process.stderr.write(
+    `[${((performance.now() - started) / MS_PER_SECOND).toFixed(0).padStart(4)} s] ${line}\n`,
+  );
 const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 /** Samples the emulator's async in-flight count until stopped; returns the last busy moment (epoch ms). */
@@ -182,12 +200,14 @@ interface Context {
   paths: Paths;
   latency: Latency;
   planViaCli: boolean;
+  /** Saved live states by the hash of the seed they were read from. */
+  liveFiles: Map<string, string>;
 }
 
-const base = (ctx: Context, variant: VariantData) => ({
+const base = (ctx: Context, variant: VariantData, timeScale = ctx.options.timeScale) => ({
   name: variant.name,
   scale: ctx.options.scale,
-  timeScale: ctx.options.timeScale,
+  timeScale,
 });
 
 function callFields(calls: CallSummary) {
@@ -204,41 +224,49 @@ function failed(what: string, r: ChildResult): Error {
   return new Error(`${what} exited with ${r.code}:\n${r.stderr.slice(-4000)}`);
 }
 
-async function accessopsPlan(ctx: Context, emulator: EmulatorProcess, v: VariantData, f: VariantFiles) {
-  const { timeScale } = ctx.options;
+async function accessopsPlan(
+  ctx: Context,
+  emulator: EmulatorProcess,
+  v: VariantData,
+  f: VariantFiles,
+  timeScale = ctx.options.timeScale,
+) {
   const planFile = join(f.scratch, "plan.json");
   await emulator.resetStats();
   const endpoint = ["--endpoint", emulator.endpoint];
   const r = ctx.planViaCli
-    ? await runChild(ctx.paths, accessopsBin(ctx.paths), [
-        "plan",
-        f.access,
-        ...endpoint,
-        "--format",
-        "json",
-        "--out",
-        planFile,
-        "--time-scale",
-        String(timeScale),
-      ])
-    : await runChild(ctx.paths, join(ctx.paths.benchBuild, "plan-scaled.js"), [
-        f.access,
-        ...endpoint,
-        "--out",
-        planFile,
-        "--time-scale",
-        String(timeScale),
-      ]);
+    ? await runChild(
+        ctx.paths,
+        accessopsBin(ctx.paths),
+        [
+          "plan",
+          f.access,
+          ...endpoint,
+          "--format",
+          "json",
+          "--out",
+          planFile,
+          "--time-scale",
+          String(timeScale),
+        ],
+        join(f.scratch, "accessops-plan"),
+      )
+    : await runChild(
+        ctx.paths,
+        join(ctx.paths.benchBuild, "plan-scaled.js"),
+        [f.access, ...endpoint, "--out", planFile, "--time-scale", String(timeScale)],
+        join(f.scratch, "accessops-plan"),
+      );
   if (r.code !== 0) throw failed("accessops plan", r);
   const calls = summariseCalls(await emulator.calls());
   const plan = JSON.parse(r.stdout) as Plan;
-  const model = readModel(v.seed, { membershipsManaged: true });
+  const model = readModelOf(v);
   const bound = model.boundSeconds / timeScale;
   const read = parseReadCost(r.stderr);
   const { create, update, delete: del, provision } = plan.summary;
   return {
     row: {
-      ...base(ctx, v),
+      ...base(ctx, v, timeScale),
       phase: "plan",
       strategy: "accessops",
       via: ctx.planViaCli ? "accessops plan" : "bench/plan-scaled.js (accessops plan's pipeline)",
@@ -278,14 +306,39 @@ function awsEfficiency(bound: number, wall: number, pacedSeconds: number, timeSc
   return efficiency(bound * timeScale, pacedSeconds * timeScale + Math.max(0, wall - pacedSeconds));
 }
 
+/** §2.6 for the variant's live state: memberships are managed, and rules target account tags. */
+const readModelOf = (v: VariantData) =>
+  readModel(v.seed, { membershipsManaged: true, accountTags: v.targetsTags });
+
 const ssoAdminCalls = (calls: CallSummary) =>
   Object.entries(calls.byOperation)
     .filter(([op]) => op.startsWith("sso-admin:"))
     .reduce((n, [, c]) => n + c, 0);
 
-async function planCpu(ctx: Context, emulator: EmulatorProcess, f: VariantFiles): Promise<PlanCpuResult> {
+async function planCpu(
+  ctx: Context,
+  emulator: EmulatorProcess,
+  v: VariantData,
+  f: VariantFiles,
+): Promise<PlanCpuResult> {
   const script = join(ctx.paths.benchBuild, "plan-cpu.js");
-  const live = join(f.scratch, "live.json");
+  // Variants that start from the same live state (no-op and the typical pull request) share one read.
+  const key = sha256Hex(JSON.stringify(v.seed));
+  const live = ctx.liveFiles.get(key) ?? join(f.scratch, "live.json");
+  if (!ctx.liveFiles.has(key)) await readLiveFile(ctx, emulator, f, script, live);
+  ctx.liveFiles.set(key, live);
+  const measured = await runChild(ctx.paths, script, ["measure", "--dir", f.access, "--live", live]);
+  if (measured.code !== 0) throw failed("plan-cpu measure", measured);
+  return JSON.parse(measured.stdout) as PlanCpuResult;
+}
+
+async function readLiveFile(
+  ctx: Context,
+  emulator: EmulatorProcess,
+  f: VariantFiles,
+  script: string,
+  live: string,
+) {
   const read = await runChild(ctx.paths, script, [
     "read",
     "--dir",
@@ -298,9 +351,6 @@ async function planCpu(ctx: Context, emulator: EmulatorProcess, f: VariantFiles)
     String(ctx.options.timeScale),
   ]);
   if (read.code !== 0) throw failed("plan-cpu read", read);
-  const measured = await runChild(ctx.paths, script, ["measure", "--dir", f.access, "--live", live]);
-  if (measured.code !== 0) throw failed("plan-cpu measure", measured);
-  return JSON.parse(measured.stdout) as PlanCpuResult;
 }
 
 async function accessopsApply(
@@ -313,27 +363,32 @@ async function accessopsApply(
   const { timeScale } = ctx.options;
   await emulator.resetStats();
   const busy = watchBusy(emulator);
-  const r = await runChild(ctx.paths, accessopsBin(ctx.paths), [
-    "apply",
-    f.access,
-    "--plan",
-    planFile,
-    "--endpoint",
-    emulator.endpoint,
-    "--time-scale",
-    String(timeScale),
-    "--format",
-    "json",
-    "--journal",
-    join(f.scratch, "journal.jsonl"),
-  ]);
+  const r = await runChild(
+    ctx.paths,
+    accessopsBin(ctx.paths),
+    [
+      "apply",
+      f.access,
+      "--plan",
+      planFile,
+      "--endpoint",
+      emulator.endpoint,
+      "--time-scale",
+      String(timeScale),
+      "--format",
+      "json",
+      "--journal",
+      join(f.scratch, "journal.jsonl"),
+    ],
+    join(f.scratch, "accessops-apply"),
+  );
   const lastBusy = await busy.stop();
   const calls = summariseCalls(await emulator.calls());
   const { async } = await emulator.stats();
   const writes = await emulator.writes();
   if (r.code !== 0 && r.code !== 1) throw failed("accessops apply", r);
   const report = r.stdout.trim() === "" ? null : (JSON.parse(r.stdout) as ApplyReport);
-  const readBound = readModel(v.seed, { membershipsManaged: true }).boundSeconds / timeScale;
+  const readBound = readModelOf(v).boundSeconds / timeScale;
   const write = applyBound(v.work, ctx.latency);
   const bound = readBound + write.writeSeconds / timeScale;
   const phase = writePhase(writes, lastBusy);
@@ -373,6 +428,7 @@ async function accessopsApply(
     cpuSeconds: r.cpuSeconds === null ? null : round(r.cpuSeconds),
     planCpuMs: null,
     exitCode: r.code,
+    stderrTail: r.code === 0 ? null : r.stderr.slice(-STDERR_TAIL_CHARS),
     outcome: report ? { totals: report.totals, residual: report.residual.length } : null,
     correct: r.code === 0 && report !== null && report.residual.length === 0 && report.totals.failed === 0,
   } satisfies BenchRow;
@@ -382,21 +438,26 @@ async function baselinePlan(ctx: Context, emulator: EmulatorProcess, v: VariantD
   await emulator.reset();
   await emulator.resetStats();
   const diff = join(f.scratch, "terraform-diff.json");
-  const r = await runChild(ctx.paths, join(ctx.paths.benchBuild, "baseline.js"), [
-    "plan",
-    "--endpoint",
-    emulator.endpoint,
-    "--time-scale",
-    String(ctx.options.timeScale),
-    "--input",
-    f.terraform,
-    "--diff",
-    diff,
-  ]);
+  const r = await runChild(
+    ctx.paths,
+    join(ctx.paths.benchBuild, "baseline.js"),
+    [
+      "plan",
+      "--endpoint",
+      emulator.endpoint,
+      "--time-scale",
+      String(ctx.options.timeScale),
+      "--input",
+      f.terraform,
+      "--diff",
+      diff,
+    ],
+    join(f.scratch, "baseline-plan"),
+  );
   if (r.code !== 0) throw failed("baseline plan", r);
   const result = JSON.parse(r.stdout) as BaselineResult;
   const calls = summariseCalls(await emulator.calls());
-  const bound = readModel(v.seed, { membershipsManaged: true }).boundSeconds / ctx.options.timeScale;
+  const bound = readModelOf(v).boundSeconds / ctx.options.timeScale;
   return {
     row: {
       ...base(ctx, v),
@@ -433,17 +494,22 @@ async function baselineApply(
   const creates = planned.diff?.create ?? 0;
   const estimated = (creates * BASELINE_FIRST_POLL_S) / BASELINE_WORKERS / timeScale;
   const sample = estimated > baselineBudgetSeconds ? baselineBudgetSeconds / estimated : 1;
-  const r = await runChild(ctx.paths, join(ctx.paths.benchBuild, "baseline.js"), [
-    "apply",
-    "--endpoint",
-    emulator.endpoint,
-    "--time-scale",
-    String(timeScale),
-    "--diff",
-    diff,
-    "--sample",
-    String(sample),
-  ]);
+  const r = await runChild(
+    ctx.paths,
+    join(ctx.paths.benchBuild, "baseline.js"),
+    [
+      "apply",
+      "--endpoint",
+      emulator.endpoint,
+      "--time-scale",
+      String(timeScale),
+      "--diff",
+      diff,
+      "--sample",
+      String(sample),
+    ],
+    join(dirname(diff), "baseline-apply"),
+  );
   if (r.code !== 0) throw failed("baseline apply", r);
   const result = JSON.parse(r.stdout) as BaselineResult;
   const calls = summariseCalls(await emulator.calls());
@@ -474,6 +540,30 @@ async function baselineApply(
   } satisfies BenchRow;
 }
 
+/**
+ * The no-op plan once more, against its own emulator at `readTimeScale`: the read bound by the
+ * quota rather than by the client's CPU, as it is against AWS (see DEFAULT_READ_TIME_SCALE).
+ */
+async function quotaBoundPlan(
+  ctx: Context,
+  gen: GeneratedOrg,
+  v: VariantData,
+  f: VariantFiles,
+): Promise<BenchRow> {
+  const emulator = await startEmulatorProcess(ctx.paths, {
+    seedFile: f.seed,
+    latencyMs: ctx.options.latencyMs,
+    timeScale: ctx.options.readTimeScale,
+    randomSeed: gen.randomSeed,
+  });
+  try {
+    const plan = await accessopsPlan(ctx, emulator, v, f, ctx.options.readTimeScale);
+    return { ...plan.row, quotaBound: true };
+  } finally {
+    await emulator.stop();
+  }
+}
+
 async function runVariant(
   ctx: Context,
   gen: GeneratedOrg,
@@ -492,12 +582,16 @@ async function runVariant(
     log(`${v.name}: accessops plan`);
     const plan = await accessopsPlan(ctx, emulator, v, f);
     log(`${v.name}: pure-core CPU`);
-    const cpu = await planCpu(ctx, emulator, f);
+    const cpu = await planCpu(ctx, emulator, v, f);
     plan.row.planCpuMs = round(cpu.coldCpuMs, 1);
     plan.row.commentChars = cpu.commentChars;
     rows.push({ ...plan.row, planCpu: cpu });
     log(`${v.name}: accessops apply`);
     rows.push(await accessopsApply(ctx, emulator, v, f, plan.planFile));
+    if (v.name === "no-op" && ctx.options.readTimeScale !== ctx.options.timeScale) {
+      log(`${v.name}: accessops plan at time scale ${ctx.options.readTimeScale} (quota-bound read)`);
+      rows.push(await quotaBoundPlan(ctx, gen, v, f));
+    }
     if (ctx.options.baseline) {
       log(`${v.name}: terraform-like plan`);
       const tfPlan = await baselinePlan(ctx, emulator, v, f);
@@ -525,7 +619,6 @@ async function main(argv: string[]): Promise<void> {
       `note: load average ${loadBefore.toFixed(2)}; numbers taken on a busy machine are noisy (commit runs below ${QUIET_LOAD})`,
     );
   }
-  const started = performance.now();
   log(`generating the ${options.scale} organisation (seed ${DEFAULT_RANDOM_SEED})`);
   const gen = generateOrganisation(SHAPES[options.scale], DEFAULT_RANDOM_SEED, options.scale);
   const variants = buildVariants(gen);
@@ -534,6 +627,7 @@ async function main(argv: string[]): Promise<void> {
     paths,
     latency: { medianSeconds: options.latencyMs / MS_PER_SECOND, sigma: EMULATOR_LATENCY_SIGMA },
     planViaCli: planTakesTimeScale(paths),
+    liveFiles: new Map(),
   };
   if (!ctx.planViaCli)
     log("note: accessops plan has no --time-scale yet; plans run through bench/plan-scaled.js");

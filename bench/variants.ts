@@ -37,6 +37,8 @@ export interface VariantData {
   work: ApplyWork;
   /** What the files declare, resolved: the baseline's configuration. */
   declared: { assignments: BenchAssignment[]; policies: ReadonlyMap<string, Record<string, unknown>> };
+  /** Whether a rule targets account tags (so reading the organisation reads every account's tags). */
+  targetsTags: boolean;
   /** What the baseline's state file holds (the last applied configuration); null for an empty instance. */
   applied: { assignments: BenchAssignment[] } | null;
 }
@@ -63,8 +65,10 @@ export function buildVariants(gen: GeneratedOrg): Record<Variant, VariantData> {
     identityWrites: {},
     permissionSetWrites: 0,
     provisionings: [],
-    assignmentWrites: 0,
+    assignmentCreates: 0,
+    assignmentDeletes: 0,
   };
+  const targetsTags = gen.rules.some((r) => r.targets.tags !== undefined);
   const declaredBase = { assignments: desired, policies: new Map<string, Record<string, unknown>>() };
 
   const memberships = gen.groups.reduce((n, g) => n + g.members.length, 0);
@@ -100,6 +104,7 @@ export function buildVariants(gen: GeneratedOrg): Record<Variant, VariantData> {
       desiredAssignments: gen.desired.size,
       work: noWork,
       declared: declaredBase,
+      targetsTags,
       applied: { assignments: desired },
     },
     bootstrap: {
@@ -117,9 +122,11 @@ export function buildVariants(gen: GeneratedOrg): Record<Variant, VariantData> {
         },
         permissionSetWrites,
         provisionings: [],
-        assignmentWrites: gen.desired.size,
+        assignmentCreates: gen.desired.size,
+        assignmentDeletes: 0,
       },
       declared: declaredBase,
+      targetsTags,
       applied: null,
     },
     "typical-pr": {
@@ -138,9 +145,11 @@ export function buildVariants(gen: GeneratedOrg): Record<Variant, VariantData> {
         ...noWork,
         permissionSetWrites: TYPICAL_PR.policyEdits,
         provisionings: prProvisionings,
-        assignmentWrites: TYPICAL_PR.adds + TYPICAL_PR.removes,
+        assignmentCreates: TYPICAL_PR.adds,
+        assignmentDeletes: TYPICAL_PR.removes,
       },
       declared: { assignments: [...resolveRules(gen.index, pr.rules).values()], policies: pr.policies },
+      targetsTags: pr.rules.some((r) => r.targets.tags !== undefined),
       applied: { assignments: desired },
     },
     drift: {
@@ -150,8 +159,14 @@ export function buildVariants(gen: GeneratedOrg): Record<Variant, VariantData> {
       seed: full(drift.live, { stale: drift.stale }),
       expected: { ...none, create: drift.removed, delete: drift.added, provision: 1 },
       desiredAssignments: gen.desired.size,
-      work: { ...noWork, provisionings: driftProvisionings, assignmentWrites: drift.removed + drift.added },
+      work: {
+        ...noWork,
+        provisionings: driftProvisionings,
+        assignmentCreates: drift.removed,
+        assignmentDeletes: drift.added,
+      },
       declared: declaredBase,
+      targetsTags,
       applied: { assignments: desired },
     },
   };

@@ -28,7 +28,13 @@ describe("§2.7 apply bound", () => {
     { l: 30, concurrency: 40667, total: 40697 },
   ])("W = 20,000 at L = $l s is concurrency-bound at $concurrency s", ({ l, concurrency, total }) => {
     const bound = applyBound(
-      { identityWrites: {}, permissionSetWrites: 0, provisionings: [], assignmentWrites: 20_000 },
+      {
+        identityWrites: {},
+        permissionSetWrites: 0,
+        provisionings: [],
+        assignmentCreates: 20_000,
+        assignmentDeletes: 0,
+      },
       fixed(l),
     );
     expect(
@@ -39,7 +45,13 @@ describe("§2.7 apply bound", () => {
 
   test("below the critical latency the rate bound W/(R - r_poll) governs", () => {
     const bound = applyBound(
-      { identityWrites: {}, permissionSetWrites: 0, provisionings: [], assignmentWrites: 20_000 },
+      {
+        identityWrites: {},
+        permissionSetWrites: 0,
+        provisionings: [],
+        assignmentCreates: 20_000,
+        assignmentDeletes: 0,
+      },
       fixed(0),
     );
     expect(Math.round(bound.assignmentSeconds - bound.effectiveLatencySeconds)).toBe(1053);
@@ -51,7 +63,8 @@ describe("§2.7 apply bound", () => {
         identityWrites: { "identitystore:CreateGroup": 2000, "identitystore:CreateUser": 200 },
         permissionSetWrites: 1200,
         provisionings: [],
-        assignmentWrites: 0,
+        assignmentCreates: 0,
+        assignmentDeletes: 0,
       },
       fixed(1),
     );
@@ -59,9 +72,30 @@ describe("§2.7 apply bound", () => {
     expect(bound.writeSeconds).toBe(100);
   });
 
+  test("deletes follow the creates (DESIGN.md §4): each phase pays its own latency tail", () => {
+    const work = { identityWrites: {}, permissionSetWrites: 0, provisionings: [] };
+    const together = applyBound({ ...work, assignmentCreates: 70, assignmentDeletes: 0 }, fixed(3));
+    const phased = applyBound({ ...work, assignmentCreates: 50, assignmentDeletes: 20 }, fixed(3));
+    expect(phased.assignmentSeconds - together.assignmentSeconds).toBeCloseTo(3.5, 6);
+  });
+
+  test("re-provisioning overlaps the assignment writes: the longer of the two counts", () => {
+    const work = { identityWrites: {}, permissionSetWrites: 0, provisionings: [{ accounts: 1 }] };
+    const short = applyBound({ ...work, assignmentCreates: 150, assignmentDeletes: 0 }, fixed(4));
+    const none = applyBound({ ...work, assignmentCreates: 0, assignmentDeletes: 0 }, fixed(4));
+    expect(short.writeSeconds).toBeCloseTo(short.assignmentSeconds, 6);
+    expect(none.writeSeconds).toBeCloseTo(none.provisioningSeconds, 6);
+  });
+
   test("three provisionings run side by side, a fourth waits", () => {
     const one = applyBound(
-      { identityWrites: {}, permissionSetWrites: 0, provisionings: [{ accounts: 1 }], assignmentWrites: 0 },
+      {
+        identityWrites: {},
+        permissionSetWrites: 0,
+        provisionings: [{ accounts: 1 }],
+        assignmentCreates: 0,
+        assignmentDeletes: 0,
+      },
       fixed(4),
     );
     const four = applyBound(
@@ -69,7 +103,8 @@ describe("§2.7 apply bound", () => {
         identityWrites: {},
         permissionSetWrites: 0,
         provisionings: [{ accounts: 1 }, { accounts: 1 }, { accounts: 1 }, { accounts: 1 }],
-        assignmentWrites: 0,
+        assignmentCreates: 0,
+        assignmentDeletes: 0,
       },
       fixed(4),
     );
@@ -129,7 +164,7 @@ describe("§2.6 read model", () => {
       { account: "b", permissionSet: "P", user: "u@example.com" },
     ],
   };
-  const model = readModel(seed, { membershipsManaged: true });
+  const model = readModel(seed, { membershipsManaged: true, accountTags: false });
 
   test.each([
     ["B₀ = ListInstances + ListPermissionSets", model.b0, 2],
@@ -151,6 +186,11 @@ describe("§2.6 read model", () => {
     expect(model.boundSeconds).toBe(model.sB / QUOTAS.ssoAdminPerSecond);
   });
 
+  test("account tags cost a call per account on the organizations bucket", () => {
+    const tagged = readModel(seed, { membershipsManaged: true, accountTags: true });
+    expect(tagged.organizations - model.organizations).toBe(2);
+  });
+
   test("the Terraform-like refresh lists every page of its pair per assignment", () => {
     // 151 assignments; the 150 of a/P see 2 pages each; P: 2 + 1 attachment; Q: 2.
     expect(model.terraform.ssoAdmin).toBe(1 + 150 * 2 + 1 + (2 + 1) + 2);
@@ -167,7 +207,7 @@ test("the generated organisation's S_B is within the reader's own cost formula",
   const sso = Object.entries(reader.perOperation)
     .filter(([op]) => op.startsWith("sso-admin:"))
     .reduce((n, [, c]) => n + c, reader.assignments);
-  const model = readModel(variant.seed, { membershipsManaged: true });
+  const model = readModel(variant.seed, { membershipsManaged: true, accountTags: true });
   // The reader reads what S_B counts, plus the provisioned-account listing (all accounts, then
   // the stale ones) where the model counts one stale listing.
   expect(sso).toBeGreaterThanOrEqual(model.sB);
