@@ -1,9 +1,7 @@
-import { spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { cp, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runPlan } from "../../src/cli/plan.ts";
 import { runValidate } from "../../src/cli/validate.ts";
@@ -11,6 +9,7 @@ import { reportError } from "../../src/cli.ts";
 import { type RunningEmulator, startEmulator } from "../../src/emulator/index.ts";
 import { ConfigError, exitCodeFor, formatDiagnostic } from "../../src/model/errors.ts";
 import { Capture } from "../apply/cli-io.ts";
+import { ROOT, runCli } from "./cli-process.ts";
 
 /**
  * The hostile-input corpus: access directories and emulator seeds written to hurt. Every case
@@ -23,7 +22,6 @@ import { Capture } from "../apply/cli-io.ts";
  * `UPDATE_FIXTURES=1 npx vitest run test/security/hostile-input.test.ts`, and read the diff.
  */
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const HOSTILE = "test/fixtures/hostile";
 const INVALID = "test/fixtures/invalid";
 const UPDATE = process.env.UPDATE_FIXTURES === "1";
@@ -183,35 +181,14 @@ describe("the hostile-input corpus", () => {
   });
 });
 
-/** The installed command, for the cases where the process itself matters (memory, start-up). */
-function cli(args: string[]): Promise<Outcome> {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("AWS_")));
-  const child = spawn(process.execPath, ["bin/accessops.js", ...args], {
-    cwd: ROOT,
-    env: { ...env, NO_COLOR: "1" },
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.setEncoding("utf8").on("data", (c: string) => {
-    stdout += c;
-  });
-  child.stderr.setEncoding("utf8").on("data", (c: string) => {
-    stderr += c;
-  });
-  return new Promise((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
-
 describe("the installed command", () => {
   it("exits 1 with located errors and calls nothing, for plan and validate, and for a lying seed", async () => {
     emu.resetStats();
     const dir = join(HOSTILE, "path-symlinked-yaml", "access");
     const [planned, validated, emulator] = await Promise.all([
-      cli(["plan", dir, "--endpoint", emu.endpoint]),
-      cli(["validate", dir]),
-      cli(["emulator", "--seed", join(HOSTILE, "seed-caller-other-account", "seed.json"), "--port", "0"]),
+      runCli(["plan", dir, "--endpoint", emu.endpoint]),
+      runCli(["validate", dir]),
+      runCli(["emulator", "--seed", join(HOSTILE, "seed-caller-other-account", "seed.json"), "--port", "0"]),
     ]);
     expect(planned.code).toBe(1);
     expect(planned.stderr).toContain(

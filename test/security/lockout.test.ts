@@ -140,9 +140,6 @@ function soleAdministrators(callerArn?: string): Seed {
   };
 }
 
-const withManagement = `assignments:
-  - { principal: { group: Admins }, permissionSets: [Admin], targets: { accounts: [management, prod-a] } }
-`;
 const withoutManagement = `assignments:
   - { principal: { group: Admins }, permissionSets: [Admin], targets: { accounts: [prod-a] } }
 `;

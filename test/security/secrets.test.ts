@@ -1,13 +1,12 @@
-import { spawn } from "node:child_process";
 import { readdir, readFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type PolicyDocument, type RunningEmulator, startEmulator } from "../../src/emulator/index.ts";
 import { TIME_SCALE, tempDir } from "../apply/scenario.ts";
 import { typical } from "../reliability/scenarios.ts";
+import { type CliRun, runCli } from "./cli-process.ts";
 
 /**
  * Secrets never reach output. The installed command runs with recognisable fake credentials in its
@@ -19,7 +18,6 @@ import { typical } from "../reliability/scenarios.ts";
  * and the session token appear in no stdout, stderr, plan.json, journal, report or imported file.
  */
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const KEY_ID = "AKIAFAKEFAKEFAKE1234";
 const SECRET_MARKER = "SECRETKEYMARKER";
 const TOKEN_MARKER = "SESSIONTOKENMARKER";
@@ -39,33 +37,8 @@ const SECRETS = [
   CREDENTIALS.AWS_SESSION_TOKEN,
 ];
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[], cwd = ROOT): Promise<Run> {
-  const inherited = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !k.startsWith("AWS_") && k !== "ACCESSOPS_DEBUG"),
-  );
-  const child = spawn(process.execPath, [join(ROOT, "bin/accessops.js"), ...args], {
-    cwd,
-    env: { ...inherited, ...CREDENTIALS, NO_COLOR: "1" },
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.setEncoding("utf8").on("data", (c: string) => {
-    stdout += c;
-  });
-  child.stderr.setEncoding("utf8").on("data", (c: string) => {
-    stderr += c;
-  });
-  return new Promise((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
+/** The installed command with the fake credentials and the debug log on. */
+const cli = (args: string[]): Promise<CliRun> => runCli(args, CREDENTIALS);
 
 /** Every file under `dir`, as text. */
 async function filesUnder(dir: string): Promise<string[]> {
