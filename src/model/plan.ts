@@ -158,6 +158,8 @@ export interface SafetyViolation {
  *   tags; it was skipped (one warning per account; `all: true` alone never warns).
  * - `rename`: a permission set is replaced under a new name; its IAM roles are recreated.
  * - `admin-policy`: a permission set gains an administrator-class policy.
+ * - `admin-access`: a principal gains full administrator access through a permission set (one
+ *   warning per principal and set, so a grant stays in sight when a large plan's comment is cut).
  * - `direct-user-assignment`: access is granted to a user rather than a group.
  * - `protected`: a change to a protected object was left out of the plan.
  * - `orphan-assignments`: a managed permission set holds assignments of a deleted principal.
@@ -173,6 +175,7 @@ export type WarningCode =
   | "account-not-active"
   | "rename"
   | "admin-policy"
+  | "admin-access"
   | "direct-user-assignment"
   | "protected"
   | "orphan-assignments"

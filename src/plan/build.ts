@@ -11,6 +11,7 @@ import {
   type PlanSummary,
   type SafetyViolation,
 } from "../model/plan.ts";
+import type { PermissionSetEntity, State } from "../model/state.ts";
 import { accessSummary } from "./access.ts";
 import { callerWarnings } from "./caller.ts";
 import { planEntityChanges } from "./changes.ts";
@@ -22,6 +23,7 @@ import { planProvisioning } from "./provisioning.ts";
 import { resolveDesired } from "./resolve.ts";
 import { checkSafety } from "./safety.ts";
 import {
+  adminAccessWarnings,
   adminPolicyWarnings,
   coverageWarnings,
   directUserWarnings,
@@ -82,6 +84,7 @@ export function buildPlan(input: BuildPlanInput): Plan {
     ...inactiveAccountWarnings(resolved.excluded, index),
     ...renameWarnings(changes),
     ...adminPolicyWarnings(changes),
+    ...adminAccessWarnings(changes, permissionSetAfter(resolved.desired, live), index),
     ...directUserWarnings(changes, index),
     ...protectedWarnings(entityChanges.kept),
     ...orphanWarnings(live, changes, resolved.desired, index),
@@ -180,4 +183,13 @@ export function summarise(changes: readonly Change[]): PlanSummary {
     if (c.blockedBy !== undefined) blocked++;
   }
   return blocked > 0 ? { ...summary, blocked } : summary;
+}
+
+/** The permission set of a name as it is after the plan: desired when the files manage it, else live. */
+function permissionSetAfter(desired: State, live: Live): (name: string) => PermissionSetEntity | null {
+  return (name) => {
+    const address = permissionSetAddress(name);
+    const found = desired.get(address) ?? live.state.get(address);
+    return found?.kind === "permissionSet" ? found : null;
+  };
 }

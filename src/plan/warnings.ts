@@ -1,8 +1,8 @@
-import { groupAddress, permissionSetAddress, userAddress } from "../model/address.ts";
+import { groupAddress, permissionSetAddress, principalAddress, userAddress } from "../model/address.ts";
 import { byCodeUnit } from "../model/canonical.ts";
 import type { Live } from "../model/live.ts";
 import type { Change, PlanWarning } from "../model/plan.ts";
-import type { Address, State } from "../model/state.ts";
+import type { Address, PermissionSetEntity, State } from "../model/state.ts";
 import { describeMatch, type KeptChange } from "./changes.ts";
 import { accountLabel, describeAccounts, type OrgIndex } from "./org.ts";
 import { grantsFullAccess, ROLE_MANAGED_POLICY_DEFAULT_QUOTA } from "./policies.ts";
@@ -96,6 +96,34 @@ export function adminPolicyWarnings(changes: readonly Change[]): PlanWarning[] {
     });
   }
   return out;
+}
+
+/**
+ * Grants of full administrator access, one warning per principal and permission set: in a large
+ * plan the access table can be cut to fit a comment, and warnings come first, so an administrator
+ * grant is never out of sight. `permissionSet` finds the granted set as it will be after the plan.
+ */
+export function adminAccessWarnings(
+  changes: readonly Change[],
+  permissionSet: (name: string) => PermissionSetEntity | null,
+  index: OrgIndex,
+): PlanWarning[] {
+  const grants = new Map<string, { principal: string; ps: string; accounts: string[] }>();
+  for (const c of changes) {
+    if (c.action !== "create" || c.after?.kind !== "assignment" || c.blockedBy !== undefined) continue;
+    const ps = permissionSet(c.after.permissionSet);
+    if (ps === null || !grantsFullAccess(ps)) continue;
+    const principal = principalAddress(c.after.principalType, c.after.principalName);
+    const key = `${principal}\u0000${ps.name}`;
+    const entry = grants.get(key) ?? { principal, ps: ps.name, accounts: [] };
+    entry.accounts.push(c.after.accountId);
+    grants.set(key, entry);
+  }
+  return [...grants.values()].map(({ principal, ps, accounts }) => ({
+    code: "admin-access",
+    address: principal,
+    message: `${principal} gains full administrator access through ${ps} in ${describeAccounts(index, accounts.sort(byCodeUnit))}. Make sure that is intended.`,
+  }));
 }
 
 /** Grants made to users directly, one warning per user and permission set. */

@@ -142,7 +142,7 @@ const rows: Row[] = [
       ],
       ok: true,
       violations: [],
-      warnings: ["admin-policy"],
+      warnings: ["admin-access", "admin-policy"],
       reasons: {
         [assignmentAddr(PROD_PAYMENTS, "PlatformAdmin", "Platform-Admins")]:
           "granted by rule admins.yaml#0 via OU Root/Workloads/Prod",
