@@ -1,7 +1,7 @@
 import type { Paint } from "../cli/output.ts";
 import { sortKeysDeep } from "../model/canonical.ts";
 import type { ChangeKind } from "../model/plan.ts";
-import { codeSpan, escapeMarkdown, GITHUB_COMMENT_BUDGET_CHARS } from "../plan/index.ts";
+import { codeSpan, escapeMarkdown, GITHUB_COMMENT_BUDGET_CHARS, withVisibleControls } from "../plan/index.ts";
 import { count, KIND_NOUNS, listJoin } from "../plan/words.ts";
 import { shortDuration } from "./progress.ts";
 import { type ApplyEntry, type ApplyReport, type Outcome, reportSucceeded } from "./report.ts";
@@ -59,7 +59,9 @@ function errorText(e: ApplyEntry): string {
 const INDENT = "  ";
 
 /** The report for a terminal or a CI log. */
-export function renderReportText(report: ApplyReport, options: { paint: Paint }): string {
+export function renderReportText(untrusted: ApplyReport, options: { paint: Paint }): string {
+  // Addresses and AWS's messages never start a line of their own or reach the terminal raw.
+  const report = withVisibleControls(untrusted);
   const { paint } = options;
   const ok = reportSucceeded(report);
   const out: string[] = [paint(ok ? "green" : "red", paint("bold", reportHeadline(report)))];

@@ -9,7 +9,13 @@ export { isExpiredDeletion, onlyExpired } from "./expiry.ts";
 export { APPLY_ORDER, orderChanges, type Phase } from "./order.ts";
 export { describeAccounts, indexOrg, type OrgIndex } from "./org.ts";
 export { ADMINISTRATOR_POLICY_ARN, isAdministratorClass } from "./policies.ts";
-export { codeSpan, escapeMarkdown, fencedBlock } from "./render/escape.ts";
+export {
+  codeSpan,
+  escapeControls,
+  escapeMarkdown,
+  fencedBlock,
+  withVisibleControls,
+} from "./render/escape.ts";
 export { parsePlanJson, renderJson } from "./render/json.ts";
 export {
   GITHUB_COMMENT_BUDGET_CHARS,

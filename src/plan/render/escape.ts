@@ -73,3 +73,36 @@ export function fencedBlock(text: string, info = ""): string {
   const fence = fenceFor(text);
   return `${fence}${info}\n${text}\n${fence}`;
 }
+
+/** Control, format and line-separator characters: they can forge a line or drive a terminal. */
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu;
+const NAMED_ESCAPES: Readonly<Record<string, string>> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+const HEX = 16;
+const CODE_UNIT_DIGITS = 4;
+
+/**
+ * Untrusted text for a terminal or a log: every control, format (bidirectional overrides, zero
+ * widths) and line-separator character written as a visible escape (`\n`, `\u001b`, `\u202e`), so a
+ * name from YAML or AWS can neither start a line of its own nor send escape sequences.
+ */
+export function escapeControls(text: string): string {
+  return text.replace(
+    INVISIBLE,
+    (c) => NAMED_ESCAPES[c] ?? `\\u${(c.codePointAt(0) ?? 0).toString(HEX).padStart(CODE_UNIT_DIGITS, "0")}`,
+  );
+}
+
+/**
+ * A copy of plain data (a plan, a report) with `escapeControls` applied to every string in it, for
+ * the text renderers: they add their own line breaks and colours after.
+ */
+export function withVisibleControls<T>(value: T): T {
+  if (typeof value === "string") return escapeControls(value) as T;
+  if (Array.isArray(value)) return value.map((v) => withVisibleControls(v)) as T;
+  if (value !== null && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = withVisibleControls(v);
+    return out as T;
+  }
+  return value;
+}

@@ -14,6 +14,7 @@ import {
   principalLabel,
   reasonShown,
 } from "./details.ts";
+import { withVisibleControls } from "./escape.ts";
 import { accessIndex, applyCommand, headline, TARGETED_SCOPE, unmanagedSummary } from "./summary.ts";
 
 export interface TextOptions {
@@ -45,7 +46,9 @@ const INDENT = "  ";
 const BLOCKED_STYLE: Style = "yellow";
 
 /** The plan for a terminal: summary, access changes, changes by phase, warnings, safety, checksum. */
-export function renderText(plan: Plan, options: TextOptions): string {
+export function renderText(untrusted: Plan, options: TextOptions): string {
+  // Names and texts from YAML or AWS never start a line of their own or reach the terminal raw.
+  const plan = withVisibleControls(untrusted);
   const { paint } = options;
   const verbose = options.verbose ?? false;
   const out: string[] = [paint("bold", headline(plan)), ""];
