@@ -75846,6 +75846,26 @@ function fieldChanges(before, after) {
 }
 
 // src/plan/changes.ts
+function keepWhatProtectedAssignmentsNeed(changes, kept, live) {
+  const needed = /* @__PURE__ */ new Map();
+  for (const k5 of kept) {
+    const a5 = live.state.get(k5.address);
+    if (k5.action !== "delete" || a5?.kind !== "assignment") continue;
+    for (const address of [
+      permissionSetAddress(a5.permissionSet),
+      principalAddress(a5.principalType, a5.principalName)
+    ]) {
+      if (!needed.has(address)) needed.set(address, k5.protectedBy);
+    }
+  }
+  for (let i5 = changes.length - 1; i5 >= 0; i5--) {
+    const c5 = changes[i5];
+    const shield = c5?.action === "delete" ? needed.get(c5.address) : void 0;
+    if (c5 === void 0 || shield === void 0) continue;
+    changes.splice(i5, 1);
+    kept.push({ address: c5.address, action: "delete", protectedBy: shield });
+  }
+}
 function planEntityChanges(config, live, resolved, ownership) {
   const sources = declarationSources(config);
   const changes = [];
@@ -75941,6 +75961,7 @@ function planEntityChanges(config, live, resolved, ownership) {
       ...expiry ? { expired: expiry.expires } : {}
     });
   }
+  keepWhatProtectedAssignmentsNeed(changes, kept, live);
   return {
     changes,
     kept: kept.sort((a5, b5) => byCodeUnit(a5.address, b5.address)),
@@ -76155,10 +76176,11 @@ function callerLoss(live, changes) {
     }
   }
   const isMember = (group5, after) => {
-    if (!readGroups.has(group5)) return null;
     const address = membershipAddress(group5, userName3);
     if (after && (deleted.has(address) || deleted.has(groupAddress(group5)))) return false;
-    return live.state.has(address) || after && joins.has(group5);
+    if (after && joins.has(group5)) return true;
+    if (!live.state.has(groupAddress(group5))) return false;
+    return readGroups.has(group5) ? live.state.has(address) : null;
   };
   const routeOf = (a5, after) => {
     if (a5.accountId !== accountId || a5.permissionSet !== permissionSet2) return null;
@@ -77399,6 +77421,24 @@ function adminPolicyWarnings(changes) {
   }
   return out;
 }
+function adminAccessWarnings(changes, permissionSet2, index) {
+  const grants = /* @__PURE__ */ new Map();
+  for (const c5 of changes) {
+    if (c5.action !== "create" || c5.after?.kind !== "assignment" || c5.blockedBy !== void 0) continue;
+    const ps = permissionSet2(c5.after.permissionSet);
+    if (ps === null || !grantsFullAccess(ps)) continue;
+    const principal = principalAddress(c5.after.principalType, c5.after.principalName);
+    const key = `${principal}\0${ps.name}`;
+    const entry = grants.get(key) ?? { principal, ps: ps.name, accounts: [] };
+    entry.accounts.push(c5.after.accountId);
+    grants.set(key, entry);
+  }
+  return [...grants.values()].map(({ principal, ps, accounts }) => ({
+    code: "admin-access",
+    address: principal,
+    message: `${principal} gains full administrator access through ${ps} in ${describeAccounts(index, accounts.sort(byCodeUnit))}. Make sure that is intended.`
+  }));
+}
 function directUserWarnings(changes, index) {
   const grants = /* @__PURE__ */ new Map();
   for (const c5 of changes) {
@@ -77553,6 +77593,7 @@ function buildPlan(input) {
     ...inactiveAccountWarnings(resolved.excluded, index),
     ...renameWarnings(changes),
     ...adminPolicyWarnings(changes),
+    ...adminAccessWarnings(changes, permissionSetAfter(resolved.desired, live), index),
     ...directUserWarnings(changes, index),
     ...protectedWarnings(entityChanges.kept),
     ...orphanWarnings(live, changes, resolved.desired, index),
@@ -77626,6 +77667,13 @@ function summarise(changes) {
     if (c5.blockedBy !== void 0) blocked++;
   }
   return blocked > 0 ? { ...summary2, blocked } : summary2;
+}
+function permissionSetAfter(desired, live) {
+  return (name) => {
+    const address = permissionSetAddress(name);
+    const found = desired.get(address) ?? live.state.get(address);
+    return found?.kind === "permissionSet" ? found : null;
+  };
 }
 
 // src/plan/expiry.ts
@@ -77737,6 +77785,26 @@ function codeSpan(text2, options = {}) {
 var MIN_FENCE = 3;
 function fenceFor(text2) {
   return "`".repeat(Math.max(MIN_FENCE, longestBacktickRun(text2) + 1));
+}
+var INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu;
+var NAMED_ESCAPES = { "\n": "\\n", "\r": "\\r", "	": "\\t" };
+var HEX = 16;
+var CODE_UNIT_DIGITS = 4;
+function escapeControls(text2) {
+  return text2.replace(
+    INVISIBLE,
+    (c5) => NAMED_ESCAPES[c5] ?? `\\u${(c5.codePointAt(0) ?? 0).toString(HEX).padStart(CODE_UNIT_DIGITS, "0")}`
+  );
+}
+function withVisibleControls(value) {
+  if (typeof value === "string") return escapeControls(value);
+  if (Array.isArray(value)) return value.map((v) => withVisibleControls(v));
+  if (value !== null && typeof value === "object") {
+    const out = {};
+    for (const [k5, v] of Object.entries(value)) out[k5] = withVisibleControls(v);
+    return out;
+  }
+  return value;
 }
 
 // src/plan/render/json.ts
@@ -78269,7 +78337,8 @@ var ACTION_STYLE = {
 };
 var INDENT = "  ";
 var BLOCKED_STYLE = "yellow";
-function renderText(plan, options) {
+function renderText(untrusted, options) {
+  const plan = withVisibleControls(untrusted);
   const { paint } = options;
   const verbose = options.verbose ?? false;
   const out = [paint("bold", headline(plan)), ""];
