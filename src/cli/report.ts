@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { extname, } from "node:path";
+import { extname } from "node:path";
 import type { Writable } from "node:stream";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { type ConnectionOptions, connect } from "../aws/clients.ts";
