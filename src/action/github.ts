@@ -1,4 +1,5 @@
 import { getOctokit } from "@actions/github";
+import { redactSecrets } from "../aws/redact.ts";
 import { ConfigError } from "../model/errors.ts";
 
 /**
@@ -140,13 +141,13 @@ export function createGitHubApi(options: { token: string; apiUrl: string } & Rep
     },
     async createComment(number, body) {
       const r = await call("comment on the pull request", "pull-requests: write", () =>
-        octokit.rest.issues.createComment({ ...repo, issue_number: number, body }),
+        octokit.rest.issues.createComment({ ...repo, issue_number: number, body: redactSecrets(body) }),
       );
       return comment(r.data as RestComment);
     },
     async updateComment(id, body) {
       const r = await call("update the plan comment", "pull-requests: write", () =>
-        octokit.rest.issues.updateComment({ ...repo, comment_id: id, body }),
+        octokit.rest.issues.updateComment({ ...repo, comment_id: id, body: redactSecrets(body) }),
       );
       return comment(r.data as RestComment);
     },
@@ -191,7 +192,12 @@ export function createGitHubApi(options: { token: string; apiUrl: string } & Rep
     },
     async createIssue(title, body, label) {
       const r = await call("open the drift issue", "issues: write", () =>
-        octokit.rest.issues.create({ ...repo, title, body, labels: [label] }),
+        octokit.rest.issues.create({
+          ...repo,
+          title: redactSecrets(title),
+          body: redactSecrets(body),
+          labels: [label],
+        }),
       );
       return issue(r.data as RestIssue);
     },
@@ -201,6 +207,7 @@ export function createGitHubApi(options: { token: string; apiUrl: string } & Rep
           ...repo,
           issue_number: number,
           ...patch,
+          ...(patch.body === undefined ? {} : { body: redactSecrets(patch.body) }),
           ...(patch.state === "closed" ? { state_reason: "completed" as const } : {}),
         }),
       );

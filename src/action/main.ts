@@ -1,4 +1,5 @@
 import * as core from "@actions/core";
+import { redactSecrets } from "../aws/redact.ts";
 import { AccessopsError, ConfigError } from "../model/errors.ts";
 import { applyCommand } from "./apply.ts";
 import { readRunContext } from "./context.ts";
@@ -29,7 +30,7 @@ export async function runAction(options: RunOptions = {}): Promise<Outcome> {
     outcome = { ...failureOf(error), plan: null };
   }
   setOutputs(outcome);
-  if (outcome.failure !== null) core.setFailed(outcome.failure);
+  if (outcome.failure !== null) core.setFailed(redactSecrets(outcome.failure));
   return outcome;
 }
 

@@ -2,6 +2,7 @@ import { appendFile, mkdir, writeFile } from "node:fs/promises";
 import { join, relative, resolve, sep } from "node:path";
 import * as core from "@actions/core";
 import { scaledSession } from "../apply/run.ts";
+import { redactSecrets } from "../aws/redact.ts";
 import { painter } from "../cli/output.ts";
 import type { Diagnostic } from "../model/errors.ts";
 import type { Change } from "../model/plan.ts";
@@ -129,7 +130,7 @@ export async function appendSummary(run: Run, markdown: string): Promise<void> {
     core.info("GITHUB_STEP_SUMMARY is not set: no job summary written.");
     return;
   }
-  await appendFile(run.ctx.summaryFile, `${markdown.trimEnd()}\n\n`, "utf8");
+  await appendFile(run.ctx.summaryFile, `${redactSecrets(markdown).trimEnd()}\n\n`, "utf8");
 }
 
 /** A path of the access directory as the repository sees it (annotations need it from the root). */
@@ -192,6 +193,6 @@ export async function tryReport(what: string, fn: () => Promise<void>): Promise<
   try {
     await fn();
   } catch (error) {
-    core.warning(`could not ${what}: ${(error as Error).message}`);
+    core.warning(redactSecrets(`could not ${what}: ${(error as Error).message}`));
   }
 }
