@@ -122,8 +122,8 @@ export interface EmulatorProcess {
   resetStats(): Promise<void>;
   /** Back to the seed. */
   reset(): Promise<void>;
-  /** Stops it; returns its CPU seconds. */
-  stop(): Promise<number | null>;
+  /** Stops it; returns its CPU seconds. With `saveAs`, its stderr is written to `<saveAs>.stderr`. */
+  stop(saveAs?: string): Promise<number | null>;
 }
 
 export async function startEmulatorProcess(
@@ -180,11 +180,12 @@ export async function startEmulatorProcess(
     reset: async () => {
       await control("POST", "reset");
     },
-    stop: async () => {
+    stop: async (saveAs) => {
       child.removeAllListeners("exit");
       const closed = once(child, "close");
       child.kill("SIGTERM");
       await closed;
+      if (saveAs !== undefined) await writeFile(`${saveAs}.stderr`, output.stderr(), "utf8");
       const usage = await readUsage(usageFile);
       return usage ? (usage.userCpuMs + usage.systemCpuMs) / MS_PER_SECOND : null;
     },

@@ -600,7 +600,7 @@ async function runVariant(
       rows.push(await baselineApply(ctx, emulator, v, tfPlan.diff, tfPlan.result));
     }
   } finally {
-    const emulatorCpu = await emulator.stop();
+    const emulatorCpu = await emulator.stop(join(f.scratch, "emulator"));
     log(`${v.name}: emulator CPU ${emulatorCpu === null ? "?" : emulatorCpu.toFixed(1)} s`);
   }
   return rows;
