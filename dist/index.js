@@ -75558,6 +75558,53 @@ function endGroup() {
   issue("endgroup");
 }
 
+// src/aws/redact.ts
+var REDACTED = "[redacted]";
+var SECRET_VARIABLES = [
+  "AWS_ACCESS_KEY_ID",
+  "AWS_SECRET_ACCESS_KEY",
+  "AWS_SESSION_TOKEN",
+  "AWS_SECURITY_TOKEN",
+  "GITHUB_TOKEN",
+  "GH_TOKEN",
+  "INPUT_GITHUB-TOKEN",
+  "INPUT_GITHUB_TOKEN",
+  "ACTIONS_RUNTIME_TOKEN",
+  "ACTIONS_ID_TOKEN_REQUEST_TOKEN"
+];
+var MIN_SECRET_LENGTH = 8;
+var SHAPES = [
+  // SigV4 Authorization header and presigned-URL parameters.
+  [/(Credential=)[^,\s'"&]+/gi, `$1${REDACTED}`],
+  [/(Signature=)[0-9a-f]+/gi, `$1${REDACTED}`],
+  // The session token as a header (canonical requests echo `x-amz-security-token:<value>`) or a query parameter.
+  [/(x-amz-security-token\s*[:=]\s*)[^\s'"&,]+/gi, `$1${REDACTED}`],
+  // Credentials written as settings: aws_secret_access_key = …, "sessionToken": "…".
+  [
+    /((?:aws_)?(?:secret_access_key|session_token|security_token|secretAccessKey|sessionToken)["']?\s*[:=]\s*["']?)[^\s"',}]+/gi,
+    `$1${REDACTED}`
+  ],
+  [/(Bearer\s+)[A-Za-z0-9._~+/=-]+/g, `$1${REDACTED}`],
+  // Access key ids: long-term (AKIA), temporary (ASIA) and the other key-id prefixes.
+  [/\b(AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b/g, `$1${REDACTED}`],
+  // GitHub tokens (classic prefixes and fine-grained).
+  [/\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})\b/g, REDACTED],
+  // An STS session token or any other long run of base64: nothing accessops prints legitimately holds one.
+  [/[A-Za-z0-9+/]{120,}={0,2}/g, REDACTED]
+];
+function secretValues(env2) {
+  const values = SECRET_VARIABLES.map((name) => env2[name]).filter(
+    (v) => typeof v === "string" && v.length >= MIN_SECRET_LENGTH
+  );
+  return [...new Set(values)].sort((a5, b5) => b5.length - a5.length);
+}
+function redactSecrets(text2, env2 = process.env) {
+  let out = text2;
+  for (const value of secretValues(env2)) out = out.split(value).join(REDACTED);
+  for (const [shape, replacement] of SHAPES) out = out.replace(shape, replacement);
+  return out;
+}
+
 // src/model/errors.ts
 var AccessopsError = class extends Error {
   /** Full sentences: what happened and what to do next. */
@@ -78913,53 +78960,6 @@ var RateLimiter = class {
 // src/aws/writer.ts
 var import_client_identitystore2 = __toESM(require_dist_cjs16(), 1);
 var import_client_sso_admin = __toESM(require_dist_cjs17(), 1);
-
-// src/aws/redact.ts
-var REDACTED = "[redacted]";
-var SECRET_VARIABLES = [
-  "AWS_ACCESS_KEY_ID",
-  "AWS_SECRET_ACCESS_KEY",
-  "AWS_SESSION_TOKEN",
-  "AWS_SECURITY_TOKEN",
-  "GITHUB_TOKEN",
-  "GH_TOKEN",
-  "INPUT_GITHUB-TOKEN",
-  "INPUT_GITHUB_TOKEN",
-  "ACTIONS_RUNTIME_TOKEN",
-  "ACTIONS_ID_TOKEN_REQUEST_TOKEN"
-];
-var MIN_SECRET_LENGTH = 8;
-var SHAPES = [
-  // SigV4 Authorization header and presigned-URL parameters.
-  [/(Credential=)[^,\s'"&]+/gi, `$1${REDACTED}`],
-  [/(Signature=)[0-9a-f]+/gi, `$1${REDACTED}`],
-  // The session token as a header (canonical requests echo `x-amz-security-token:<value>`) or a query parameter.
-  [/(x-amz-security-token\s*[:=]\s*)[^\s'"&,]+/gi, `$1${REDACTED}`],
-  // Credentials written as settings: aws_secret_access_key = …, "sessionToken": "…".
-  [
-    /((?:aws_)?(?:secret_access_key|session_token|security_token|secretAccessKey|sessionToken)["']?\s*[:=]\s*["']?)[^\s"',}]+/gi,
-    `$1${REDACTED}`
-  ],
-  [/(Bearer\s+)[A-Za-z0-9._~+/=-]+/g, `$1${REDACTED}`],
-  // Access key ids: long-term (AKIA), temporary (ASIA) and the other key-id prefixes.
-  [/\b(AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b/g, `$1${REDACTED}`],
-  // GitHub tokens (classic prefixes and fine-grained).
-  [/\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})\b/g, REDACTED],
-  // An STS session token or any other long run of base64: nothing accessops prints legitimately holds one.
-  [/[A-Za-z0-9+/]{120,}={0,2}/g, REDACTED]
-];
-function secretValues(env2) {
-  const values = SECRET_VARIABLES.map((name) => env2[name]).filter(
-    (v) => typeof v === "string" && v.length >= MIN_SECRET_LENGTH
-  );
-  return [...new Set(values)].sort((a5, b5) => b5.length - a5.length);
-}
-function redactSecrets(text2, env2 = process.env) {
-  let out = text2;
-  for (const value of secretValues(env2)) out = out.split(value).join(REDACTED);
-  for (const [shape, replacement] of SHAPES) out = out.replace(shape, replacement);
-  return out;
-}
 
 // src/aws/call.ts
 var MS_PER_SECOND4 = 1e3;
@@ -88795,7 +88795,7 @@ function createGitHubApi(options) {
       const r5 = await call2(
         "comment on the pull request",
         "pull-requests: write",
-        () => octokit.rest.issues.createComment({ ...repo, issue_number: number, body: body2 })
+        () => octokit.rest.issues.createComment({ ...repo, issue_number: number, body: redactSecrets(body2) })
       );
       return comment(r5.data);
     },
@@ -88803,7 +88803,7 @@ function createGitHubApi(options) {
       const r5 = await call2(
         "update the plan comment",
         "pull-requests: write",
-        () => octokit.rest.issues.updateComment({ ...repo, comment_id: id, body: body2 })
+        () => octokit.rest.issues.updateComment({ ...repo, comment_id: id, body: redactSecrets(body2) })
       );
       return comment(r5.data);
     },
@@ -88858,7 +88858,12 @@ function createGitHubApi(options) {
       const r5 = await call2(
         "open the drift issue",
         "issues: write",
-        () => octokit.rest.issues.create({ ...repo, title, body: body2, labels: [label] })
+        () => octokit.rest.issues.create({
+          ...repo,
+          title: redactSecrets(title),
+          body: redactSecrets(body2),
+          labels: [label]
+        })
       );
       return issue2(r5.data);
     },
@@ -88870,6 +88875,7 @@ function createGitHubApi(options) {
           ...repo,
           issue_number: number,
           ...patch,
+          ...patch.body === void 0 ? {} : { body: redactSecrets(patch.body) },
           ...patch.state === "closed" ? { state_reason: "completed" } : {}
         })
       );
@@ -88987,7 +88993,7 @@ async function appendSummary(run, markdown) {
     info("GITHUB_STEP_SUMMARY is not set: no job summary written.");
     return;
   }
-  await appendFile2(run.ctx.summaryFile, `${markdown.trimEnd()}
+  await appendFile2(run.ctx.summaryFile, `${redactSecrets(markdown).trimEnd()}
 
 `, "utf8");
 }
@@ -89026,7 +89032,7 @@ async function tryReport(what, fn) {
   try {
     await fn();
   } catch (error4) {
-    warning(`could not ${what}: ${error4.message}`);
+    warning(redactSecrets(`could not ${what}: ${error4.message}`));
   }
 }
 
@@ -89574,7 +89580,7 @@ async function runAction(options = {}) {
     outcome = { ...failureOf(error4), plan: null };
   }
   setOutputs(outcome);
-  if (outcome.failure !== null) setFailed(outcome.failure);
+  if (outcome.failure !== null) setFailed(redactSecrets(outcome.failure));
   return outcome;
 }
 function commandOf(run) {
