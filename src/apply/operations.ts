@@ -214,8 +214,10 @@ export interface PoolTask {
 
 /**
  * Runs tasks with at most `capacity` at a time and one at a time per lane, starting a new one as
- * soon as one ends so the pipeline stays full. Lanes take turns (round robin), starting with one
- * lane per spread key, so one busy account does not hold the others back.
+ * soon as one ends so the pipeline stays full. The lane with the most work left goes first (the
+ * longest lane bounds the run, so it must never wait behind short ones); among lanes with as much
+ * work left, lanes take turns, starting with one lane per spread key, so one busy account does not
+ * hold the others back.
  */
 export function runPool(tasks: readonly PoolTask[], capacity: number): Promise<void> {
   if (tasks.length === 0) return Promise.resolve();
@@ -225,20 +227,24 @@ export function runPool(tasks: readonly PoolTask[], capacity: number): Promise<v
     if (queue) queue.push(task);
     else lanes.set(task.lane, [task]);
   }
-  const ready: string[] = [];
+  const ready = new LaneQueue();
+  let turn = 0;
+  const enqueue = (lane: string, queue: PoolTask[]): void =>
+    ready.push({ lane, left: queue.length, turn: turn++ });
   let running = 0;
   let remaining = tasks.length;
   return new Promise((resolve) => {
     const pump = (): void => {
-      while (running < capacity && ready.length > 0) {
-        const lane = ready.shift() as string;
-        const queue = lanes.get(lane) as PoolTask[];
+      while (running < capacity) {
+        const next = ready.pop();
+        if (next === undefined) return;
+        const queue = lanes.get(next.lane) as PoolTask[];
         const task = queue.shift() as PoolTask;
         running++;
         void task.run().then(() => {
           running--;
           remaining--;
-          if (queue.length > 0) ready.push(lane);
+          if (queue.length > 0) enqueue(next.lane, queue);
           if (remaining === 0) resolve();
           else pump();
         });
@@ -247,15 +253,60 @@ export function runPool(tasks: readonly PoolTask[], capacity: number): Promise<v
     for (const lane of interleaved(lanes)) {
       const queue = lanes.get(lane) as PoolTask[];
       const gate = queue[0]?.gate;
-      if (gate === undefined) ready.push(lane);
+      if (gate === undefined) enqueue(lane, queue);
       else
         void gate.then(() => {
-          ready.push(lane);
+          enqueue(lane, queue);
           pump();
         });
     }
     pump();
   });
+}
+
+/** A lane waiting for a slot: `left` tasks to run, queued at `turn`. */
+interface ReadyLane {
+  lane: string;
+  left: number;
+  turn: number;
+}
+
+/** Ready lanes, most work left first, then first queued first: a binary heap, as there may be thousands. */
+class LaneQueue {
+  readonly #heap: ReadyLane[] = [];
+
+  push(item: ReadyLane): void {
+    const heap = this.#heap;
+    heap.push(item);
+    for (let i = heap.length - 1; i > 0; ) {
+      const parent = (i - 1) >> 1;
+      if (!before(heap[i] as ReadyLane, heap[parent] as ReadyLane)) break;
+      [heap[i], heap[parent]] = [heap[parent] as ReadyLane, heap[i] as ReadyLane];
+      i = parent;
+    }
+  }
+
+  pop(): ReadyLane | undefined {
+    const heap = this.#heap;
+    const top = heap[0];
+    const last = heap.pop();
+    if (top === undefined || last === undefined || heap.length === 0) return top;
+    heap[0] = last;
+    for (let i = 0; ; ) {
+      const left = 2 * i + 1;
+      const right = left + 1;
+      let first = i;
+      if (left < heap.length && before(heap[left] as ReadyLane, heap[first] as ReadyLane)) first = left;
+      if (right < heap.length && before(heap[right] as ReadyLane, heap[first] as ReadyLane)) first = right;
+      if (first === i) return top;
+      [heap[i], heap[first]] = [heap[first] as ReadyLane, heap[i] as ReadyLane];
+      i = first;
+    }
+  }
+}
+
+function before(a: ReadyLane, b: ReadyLane): boolean {
+  return a.left !== b.left ? a.left > b.left : a.turn < b.turn;
 }
 
 /** Lane names, alternating between spread keys: the first lane of each key, then the second... */

@@ -65,6 +65,19 @@ describe("runPool", () => {
     expect(r.order.slice(0, 3).sort()).toEqual(["a1", "b1", "c1"]);
   });
 
+  it("keeps the lane with the most work busy: it never waits behind lanes with less", async () => {
+    const r = recorder();
+    const short = Array.from({ length: 30 }, (_, i) => r.task(`short-${i}`, `s${i}`));
+    const long = Array.from({ length: 8 }, (_, i) => r.task("long", `l${i}`));
+    const capacity = 3;
+    await runPool([...short, ...long], capacity);
+    const starts = r.order.flatMap((id, at) => (id.startsWith("l") ? [at] : []));
+    expect(starts[0]).toBe(0);
+    // Its last task has as much work left as each short lane, so it takes its turn among them.
+    for (let i = 1; i < starts.length - 1; i++)
+      expect((starts[i] as number) - (starts[i - 1] as number) - 1).toBeLessThanOrEqual(capacity - 1);
+  });
+
   it("resolves at once with nothing to do", async () => {
     await expect(runPool([], 15)).resolves.toBeUndefined();
   });
