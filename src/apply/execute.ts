@@ -79,6 +79,23 @@ export async function executePlan(options: ExecuteOptions): Promise<ApplyEntry[]
   return execution.entries();
 }
 
+/**
+ * The ProvisionPermissionSet requests for one re-provisioning: one per account listed, or a
+ * single `ALL_PROVISIONED_ACCOUNTS` when the plan lists every account that holds the permission
+ * set (a stale copy everywhere): one request and one latency instead of one per account. The
+ * permission set's own new assignments wait for its provisioning, and deletions come after, so
+ * the accounts holding it at that moment are the ones read before the apply.
+ */
+export function provisionTargets(entity: ProvisioningEntity, live: Live): ProvisionTarget[] {
+  if (entity.target === "ALL_PROVISIONED_ACCOUNTS") return ["ALL_PROVISIONED_ACCOUNTS"];
+  const listed = entity.target.accounts;
+  const holding = live.provisioning[entity.permissionSet]?.accounts ?? [];
+  const isListed = new Set(listed);
+  const everyHolder =
+    listed.length > 1 && holding.length === isListed.size && holding.every((id) => isListed.has(id));
+  return everyHolder ? ["ALL_PROVISIONED_ACCOUNTS"] : listed.map((accountId) => ({ accountId }));
+}
+
 class Execution {
   readonly #o: ExecuteOptions;
   readonly #results = new Map<Address, ApplyEntry>();
@@ -437,10 +454,7 @@ class Execution {
         this.#fail(change, this.#missingId(`permission set ${name}`));
         continue;
       }
-      const targets: ProvisionTarget[] =
-        entity.target === "ALL_PROVISIONED_ACCOUNTS"
-          ? ["ALL_PROVISIONED_ACCOUNTS"]
-          : entity.target.accounts.map((accountId) => ({ accountId }));
+      const targets = provisionTargets(entity, this.#o.live);
       if (targets.length === 0) {
         this.#record(change, { outcome: "unchanged", note: "no account to provision" });
         continue;

@@ -14,6 +14,7 @@ import {
   duplicateWrites,
   emulator,
   planNow,
+  seed,
   tempDir,
   type Variant,
 } from "./scenario.ts";
@@ -67,6 +68,44 @@ describe("apply against the emulator", () => {
         .map((w) => w.seq),
     );
     expect(provisions[0]?.seq).toBeGreaterThan(lastEdit);
+    expect(statePs(emu, "Ops")?.stale ?? []).toEqual([]);
+    expect((await planNow(dir, emu.endpoint)).changes).toEqual([]);
+  });
+
+  it.each([
+    { stale: ["prod-a", "prod-b", "dev-a"], requests: [{ TargetType: "ALL_PROVISIONED_ACCOUNTS" }] },
+    {
+      stale: ["prod-a", "prod-b"],
+      requests: [
+        { TargetType: "AWS_ACCOUNT", TargetId: ACCOUNTS.prodA },
+        { TargetType: "AWS_ACCOUNT", TargetId: ACCOUNTS.prodB },
+      ],
+    },
+  ])("re-provisions a stale copy in $stale with $requests.length request(s)", async ({ stale, requests }) => {
+    const emu = await start({
+      seed: {
+        ...seed,
+        permissionSets: seed.permissionSets?.map((ps) => (ps.name === "Ops" ? { ...ps, stale } : ps)),
+      },
+    });
+    const { dir, journal } = await setup();
+    const plan = await planNow(dir, emu.endpoint);
+    expect(plan.changes.find((c) => c.address === "provisioning/Ops")?.after).toMatchObject({
+      target: {
+        accounts: stale.map((name) => emu.state().accounts?.find((a) => a.name === name)?.id).sort(),
+      },
+    });
+
+    const run = await applyCli(dir, emu.endpoint, { journal, autoApprove: true, format: "json" });
+    expect(run.code).toBe(0);
+    const sent = emu
+      .writes()
+      .filter((w) => w.operation === "ProvisionPermissionSet")
+      .map(({ params }) => ({
+        TargetType: params.TargetType,
+        ...(params.TargetId ? { TargetId: params.TargetId } : {}),
+      }));
+    expect(sent.sort((a, b) => String(a.TargetId).localeCompare(String(b.TargetId)))).toEqual(requests);
     expect(statePs(emu, "Ops")?.stale ?? []).toEqual([]);
     expect((await planNow(dir, emu.endpoint)).changes).toEqual([]);
   });
