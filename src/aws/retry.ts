@@ -26,6 +26,11 @@ export interface RetryPolicy {
   deadlineMs: number;
   /** Upper bound on attempts, first one included (the deadline usually ends retries first). */
   maxAttempts: number;
+  /**
+   * Attempts made whatever the deadline, first one included: a call whose first attempt alone
+   * outlasted the deadline (a connection reset after a long wait) still gets another try.
+   */
+  minAttempts: number;
   /** Decides the reason of an error; `classifyError` unless the connection says otherwise. */
   classify: (error: unknown) => RetryReason | null;
   clock: Clock;
@@ -57,6 +62,11 @@ const MAX_DELAY_MS = 10_000;
 const DEADLINE_MS = 120_000;
 /** Attempts are bounded by the deadline; this only guards against a clock that never advances. */
 const MAX_ATTEMPTS = 50;
+/**
+ * A call is tried at least this often, deadline or not: AWS and proxies close idle keep-alive
+ * connections, so one reset is ordinary; three in a row is not.
+ */
+const MIN_ATTEMPTS = 3;
 const MS_PER_SECOND = 1000;
 
 /** The reader's policy: throttling and transient faults, not conflicts (reads do not conflict). */
@@ -67,6 +77,7 @@ export const READ_RETRY_POLICY: RetryPolicy = {
   maxDelayMs: MAX_DELAY_MS,
   deadlineMs: DEADLINE_MS,
   maxAttempts: MAX_ATTEMPTS,
+  minAttempts: MIN_ATTEMPTS,
   classify: classifyError,
   clock: systemClock,
   random: Math.random,
@@ -224,7 +235,7 @@ export class RetriesExhaustedError extends Error {
 
 /**
  * Runs `fn` until it succeeds, an error is not retryable under `policy` (rethrown as is), or
- * the deadline or attempt bound is reached (`RetriesExhaustedError` with the last error as
+ * the deadline (once `minAttempts` were made) or the attempt bound is reached (`RetriesExhaustedError` with the last error as
  * cause). `fn` receives the 0-based attempt number.
  */
 export async function withRetry<T>(
@@ -244,7 +255,8 @@ export async function withRetry<T>(
       const jittered = backoffDelay(attempt, base, policy.maxDelayMs, policy.random);
       const delayMs = Math.min(policy.maxDelayMs, Math.max(jittered, retryAfterMs(error)));
       const elapsed = clock.now() - start;
-      if (attempt + 1 >= policy.maxAttempts || elapsed + delayMs > policy.deadlineMs) {
+      const pastDeadline = elapsed + delayMs > policy.deadlineMs && attempt + 1 >= policy.minAttempts;
+      if (attempt + 1 >= policy.maxAttempts || pastDeadline) {
         throw new RetriesExhaustedError(attempt + 1, elapsed, reason, error);
       }
       onRetry?.({ attempt: attempt + 1, reason, delayMs, error });

@@ -137,6 +137,28 @@ describe("withRetry", () => {
     expect(clock.now()).toBeLessThanOrEqual(5000);
   });
 
+  it("tries a call whose first attempt outlasted the deadline at least minAttempts times", async () => {
+    const clock = new VirtualClock();
+    const reset = Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
+    let attempts = 0;
+    const slowThenFine = async (): Promise<string> => {
+      attempts++;
+      if (attempts > 1) return "ok";
+      await clock.sleep(6000);
+      throw reset;
+    };
+    const run = withRetry(slowThenFine, policy(clock, { deadlineMs: 5000 }));
+    await expect(clock.run(run)).resolves.toBe("ok");
+    expect(attempts).toBe(2);
+
+    const always = flaky(Array.from({ length: 10 }, () => reset));
+    const error = await clock
+      .run(withRetry(always.fn, policy(clock, { deadlineMs: 0, minAttempts: 3 })))
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RetriesExhaustedError);
+    expect(always.attempts()).toBe(3);
+  });
+
   it("stops at the attempt bound", async () => {
     const clock = new VirtualClock();
     const call = flaky(Array.from({ length: 10 }, () => awsError("InternalServerException")));
