@@ -64313,13 +64313,13 @@ var require_core = __commonJS({
       RULES2.all[keyword] = rule;
       (_a2 = definition.implements) === null || _a2 === void 0 ? void 0 : _a2.forEach((kwd) => this.addKeyword(kwd));
     }
-    function addBeforeRule(ruleGroup, rule, before) {
-      const i5 = ruleGroup.rules.findIndex((_rule) => _rule.keyword === before);
+    function addBeforeRule(ruleGroup, rule, before2) {
+      const i5 = ruleGroup.rules.findIndex((_rule) => _rule.keyword === before2);
       if (i5 >= 0) {
         ruleGroup.rules.splice(i5, 0, rule);
       } else {
         ruleGroup.rules.push(rule);
-        this.logger.warn(`rule ${before} is not defined`);
+        this.logger.warn(`rule ${before2} is not defined`);
       }
     }
     function keywordMetaschema(def) {
@@ -71846,11 +71846,11 @@ var require_compose_scalar = __commonJS({
 var require_util_empty_scalar_position = __commonJS({
   "node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports) {
     "use strict";
-    function emptyScalarPosition(offset, before, pos2) {
-      if (before) {
-        pos2 ?? (pos2 = before.length);
+    function emptyScalarPosition(offset, before2, pos2) {
+      if (before2) {
+        pos2 ?? (pos2 = before2.length);
         for (let i5 = pos2 - 1; i5 >= 0; --i5) {
-          let st = before[i5];
+          let st = before2[i5];
           switch (st.type) {
             case "space":
             case "comment":
@@ -71858,10 +71858,10 @@ var require_util_empty_scalar_position = __commonJS({
               offset -= st.source.length;
               continue;
           }
-          st = before[++i5];
+          st = before2[++i5];
           while (st?.type === "space") {
             offset += st.source.length;
-            st = before[++i5];
+            st = before2[++i5];
           }
           break;
         }
@@ -71939,10 +71939,10 @@ var require_compose_node = __commonJS({
         node.srcToken = token2;
       return node;
     }
-    function composeEmptyNode(ctx, offset, before, pos2, { spaceBefore, comment: comment2, anchor, tag, end: end2 }, onError) {
+    function composeEmptyNode(ctx, offset, before2, pos2, { spaceBefore, comment: comment2, anchor, tag, end: end2 }, onError) {
       const token2 = {
         type: "scalar",
-        offset: utilEmptyScalarPosition.emptyScalarPosition(offset, before, pos2),
+        offset: utilEmptyScalarPosition.emptyScalarPosition(offset, before2, pos2),
         indent: -1,
         source: ""
       };
@@ -75838,17 +75838,17 @@ var import_fast_deep_equal = __toESM(require_fast_deep_equal(), 1);
 function diffKeyed(live, desired, compare) {
   const out = { creates: [], updates: [], deletes: [], unchanged: [] };
   for (const [address, after] of desired) {
-    const before = live.get(address);
-    if (before === void 0) {
+    const before2 = live.get(address);
+    if (before2 === void 0) {
       out.creates.push(after);
       continue;
     }
-    const fields2 = compare(before, after);
-    if (Object.keys(fields2).length > 0) out.updates.push({ before, after, fields: fields2 });
+    const fields2 = compare(before2, after);
+    if (Object.keys(fields2).length > 0) out.updates.push({ before: before2, after, fields: fields2 });
     else out.unchanged.push(after);
   }
-  for (const [address, before] of live) {
-    if (!desired.has(address)) out.deletes.push(before);
+  for (const [address, before2] of live) {
+    if (!desired.has(address)) out.deletes.push(before2);
   }
   return out;
 }
@@ -75881,9 +75881,9 @@ function canonicalPolicy(policy) {
     return text2;
   }
 }
-function fieldChanges(before, after) {
+function fieldChanges(before2, after) {
   const fields2 = {};
-  const a5 = before;
+  const a5 = before2;
   const b5 = after;
   for (const field of COMPARED_FIELDS[after.kind]) {
     const same = FIELD_EQUALITY[field] ?? import_fast_deep_equal.default;
@@ -75956,43 +75956,43 @@ function planEntityChanges(config, live, resolved, ownership) {
     });
   }
   managedLiveCount += diff.unchanged.length;
-  for (const { before, after, fields: fields2 } of diff.updates) {
+  for (const { before: before2, after, fields: fields2 } of diff.updates) {
     managedLiveCount++;
     const address = addressOf(after);
-    const shield = ownership.protectedBy(before);
+    const shield = ownership.protectedBy(before2);
     if (shield !== null) {
       kept.push({ address, action: "update", protectedBy: shield });
       continue;
     }
-    const adopt = before.kind === "permissionSet" && !ownership.isTagged(before);
+    const adopt = before2.kind === "permissionSet" && !ownership.isTagged(before2);
     const tag = config.settings.ownership.tag;
     changes.push({
       address,
       kind: after.kind,
       action: "update",
-      before,
+      before: before2,
       after,
       fields: fields2,
       reason: adopt ? `adopted: declared at ${declaredAt(after)} but not tagged ${tag.key}=${tag.value}; this adds the tag` : `live differs from ${declaredAt(after)} in ${Object.keys(fields2).join(", ")}`,
       ...adopt ? { adopt: true } : {}
     });
   }
-  for (const before of diff.deletes) {
-    const address = addressOf(before);
-    const reason2 = ownership.deletionReason(before);
+  for (const before2 of diff.deletes) {
+    const address = addressOf(before2);
+    const reason2 = ownership.deletionReason(before2);
     if (reason2 === null) {
       unmanaged.push(address);
-      const outOfReach = ownership.leftOutOfReach(before);
+      const outOfReach = ownership.leftOutOfReach(before2);
       if (outOfReach === "management-account") leftToManagementAccount.push(address);
       if (outOfReach === "inactive-account") leftInInactiveAccounts.push(address);
       continue;
     }
-    if (!ownership.covers(before)) {
+    if (!ownership.covers(before2)) {
       outsideCoverage.push(address);
       continue;
     }
     managedLiveCount++;
-    const shield = ownership.protectedBy(before);
+    const shield = ownership.protectedBy(before2);
     if (shield !== null) {
       kept.push({ address, action: "delete", protectedBy: shield });
       continue;
@@ -76000,9 +76000,9 @@ function planEntityChanges(config, live, resolved, ownership) {
     const expiry = expired.get(address);
     changes.push({
       address,
-      kind: before.kind,
+      kind: before2.kind,
       action: "delete",
-      before,
+      before: before2,
       after: null,
       reason: reason2,
       ...expiry ? { expired: expiry.expires } : {}
@@ -76287,12 +76287,12 @@ function planChecksum(changes) {
   return sha256Hex(canonicalJson(changes));
 }
 function diffPlans(reviewed, current) {
-  const before = new Map(reviewed.changes.map((c5) => [c5.address, c5]));
+  const before2 = new Map(reviewed.changes.map((c5) => [c5.address, c5]));
   const after = new Map(current.changes.map((c5) => [c5.address, c5]));
-  const addresses = [.../* @__PURE__ */ new Set([...before.keys(), ...after.keys()])].sort(byCodeUnit);
+  const addresses = [.../* @__PURE__ */ new Set([...before2.keys(), ...after.keys()])].sort(byCodeUnit);
   const lines = [];
   for (const address of addresses) {
-    const was = before.get(address);
+    const was = before2.get(address);
     const now = after.get(address);
     if (was && !now) lines.push(`${address}: ${was.action} is no longer planned`);
     else if (!was && now) lines.push(`${address}: ${now.action} is newly planned`);
@@ -77882,18 +77882,18 @@ function renderJson(plan) {
 
 // src/plan/render/line-diff.ts
 var MAX_LCS_CELLS = 4e6;
-function lineDiff(before, after) {
+function lineDiff(before2, after) {
   let start = 0;
-  while (start < before.length && start < after.length && before[start] === after[start]) start++;
-  let endB = before.length;
+  while (start < before2.length && start < after.length && before2[start] === after[start]) start++;
+  let endB = before2.length;
   let endA = after.length;
-  while (endB > start && endA > start && before[endB - 1] === after[endA - 1]) {
+  while (endB > start && endA > start && before2[endB - 1] === after[endA - 1]) {
     endB--;
     endA--;
   }
-  const head = before.slice(0, start).map((line) => ({ op: " ", line }));
-  const tail = before.slice(endB).map((line) => ({ op: " ", line }));
-  const a5 = before.slice(start, endB);
+  const head = before2.slice(0, start).map((line) => ({ op: " ", line }));
+  const tail = before2.slice(endB).map((line) => ({ op: " ", line }));
+  const a5 = before2.slice(start, endB);
   const b5 = after.slice(start, endA);
   return [...head, ...middle(a5, b5), ...tail];
 }
@@ -77969,31 +77969,31 @@ function fieldLines(field, change) {
   const { from, to } = change;
   const mark = from == null ? "+" : to == null ? "-" : "~";
   if (field === "inlinePolicy") {
-    const before = typeof from === "string" ? prettyPolicy(from) : [];
+    const before2 = typeof from === "string" ? prettyPolicy(from) : [];
     const after = typeof to === "string" ? prettyPolicy(to) : [];
     return [
       { mark, depth: 0, text: `${field}:` },
-      ...lineDiff(before, after).map((e5) => ({ mark: e5.op, depth: 1, text: e5.line }))
+      ...lineDiff(before2, after).map((e5) => ({ mark: e5.op, depth: 1, text: e5.line }))
     ];
   }
   if (Array.isArray(from) || Array.isArray(to)) {
-    const before = (Array.isArray(from) ? from : []).map(showItem);
+    const before2 = (Array.isArray(from) ? from : []).map(showItem);
     const after = (Array.isArray(to) ? to : []).map(showItem);
     const kept = new Set(after);
-    const old = new Set(before);
+    const old = new Set(before2);
     return [
       { mark, depth: 0, text: `${field}:` },
-      ...before.filter((x) => !kept.has(x)).map((text2) => ({ mark: "-", depth: 1, text: text2 })),
+      ...before2.filter((x) => !kept.has(x)).map((text2) => ({ mark: "-", depth: 1, text: text2 })),
       ...after.filter((x) => !old.has(x)).map((text2) => ({ mark: "+", depth: 1, text: text2 }))
     ];
   }
   if (field === "tags" && (isRecord(from) || isRecord(to))) {
-    const before = isRecord(from) ? from : {};
+    const before2 = isRecord(from) ? from : {};
     const after = isRecord(to) ? to : {};
-    const keys = [.../* @__PURE__ */ new Set([...Object.keys(before), ...Object.keys(after)])].sort(byCodeUnit);
+    const keys = [.../* @__PURE__ */ new Set([...Object.keys(before2), ...Object.keys(after)])].sort(byCodeUnit);
     const lines = [{ mark, depth: 0, text: `${field}:` }];
     for (const key of keys) {
-      const a5 = before[key];
+      const a5 = before2[key];
       const b5 = after[key];
       if (a5 === b5) continue;
       if (a5 === void 0) lines.push({ mark: "+", depth: 1, text: `${key} = ${showValue(b5)}` });
@@ -78630,6 +78630,7 @@ var THROTTLING_BASE_DELAY_MS = 500;
 var MAX_DELAY_MS = 1e4;
 var DEADLINE_MS = 12e4;
 var MAX_ATTEMPTS = 50;
+var MIN_ATTEMPTS = 3;
 var MS_PER_SECOND2 = 1e3;
 var READ_RETRY_POLICY = {
   retryOn: ["throttling", "transient"],
@@ -78638,6 +78639,7 @@ var READ_RETRY_POLICY = {
   maxDelayMs: MAX_DELAY_MS,
   deadlineMs: DEADLINE_MS,
   maxAttempts: MAX_ATTEMPTS,
+  minAttempts: MIN_ATTEMPTS,
   classify: classifyError,
   clock: systemClock,
   random: Math.random
@@ -78752,7 +78754,8 @@ async function withRetry(fn, policy, onRetry) {
       const jittered = backoffDelay(attempt2, base, policy.maxDelayMs, policy.random);
       const delayMs = Math.min(policy.maxDelayMs, Math.max(jittered, retryAfterMs(error4)));
       const elapsed = clock.now() - start;
-      if (attempt2 + 1 >= policy.maxAttempts || elapsed + delayMs > policy.deadlineMs) {
+      const pastDeadline = elapsed + delayMs > policy.deadlineMs && attempt2 + 1 >= policy.minAttempts;
+      if (attempt2 + 1 >= policy.maxAttempts || pastDeadline) {
         throw new RetriesExhaustedError(attempt2 + 1, elapsed, reason2, error4);
       }
       onRetry?.({ attempt: attempt2 + 1, reason: reason2, delayMs, error: error4 });
@@ -78816,7 +78819,7 @@ var CallCounter = class {
     };
   }
 };
-function statsSince(before, after) {
+function statsSince(before2, after) {
   const diff = (a5, b5) => {
     const out = {};
     for (const [key, value] of Object.entries(b5)) {
@@ -78826,12 +78829,12 @@ function statsSince(before, after) {
     return out;
   };
   return {
-    calls: diff(before.calls, after.calls),
-    throttled: diff(before.throttled, after.throttled),
-    retries: diff(before.retries, after.retries),
-    totalCalls: after.totalCalls - before.totalCalls,
-    totalThrottled: after.totalThrottled - before.totalThrottled,
-    totalRetries: after.totalRetries - before.totalRetries
+    calls: diff(before2.calls, after.calls),
+    throttled: diff(before2.throttled, after.throttled),
+    retries: diff(before2.retries, after.retries),
+    totalCalls: after.totalCalls - before2.totalCalls,
+    totalThrottled: after.totalThrottled - before2.totalThrottled,
+    totalRetries: after.totalRetries - before2.totalRetries
   };
 }
 var Semaphore = class {
@@ -80427,7 +80430,7 @@ async function readLive(ctx, request2) {
   }
 }
 async function read(ctx, request2) {
-  const before = ctx.limiter.stats();
+  const before2 = ctx.limiter.stats();
   const instance = await readInstance(ctx, request2.instanceArn);
   const full = request2.everything || request2.refresh === "full";
   const directory = emptyDirectory(ctx, instance.identityStoreId);
@@ -80519,7 +80522,7 @@ async function read(ctx, request2) {
     coverage,
     caller
   };
-  return { live, stats: statsSince(before, ctx.limiter.stats()) };
+  return { live, stats: statsSince(before2, ctx.limiter.stats()) };
 }
 var sortedRecord2 = (entries) => Object.fromEntries(entries.sort(([a5], [b5]) => byCodeUnit(a5, b5)));
 async function readInstance(ctx, instanceArn) {
@@ -82305,12 +82308,12 @@ async function loadPolicyFile(path, readPolicyFile) {
   const scan = scanJson(read2.text, MAX_SCALAR_LENGTH);
   const syntax = scan.error;
   if (syntax) {
-    const before = read2.text.slice(0, syntax.offset).split("\n");
+    const before2 = read2.text.slice(0, syntax.offset).split("\n");
     const diagnostic = {
       severity: "error",
       file: path,
-      line: before.length,
-      column: (before.at(-1)?.length ?? 0) + 1,
+      line: before2.length,
+      column: (before2.at(-1)?.length ?? 0) + 1,
       code: "json-syntax",
       message: `invalid JSON: ${syntax.message}`
     };
@@ -83224,20 +83227,23 @@ function runPool(tasks, capacity) {
     if (queue) queue.push(task);
     else lanes.set(task.lane, [task]);
   }
-  const ready = [];
+  const ready = new LaneQueue();
+  let turn = 0;
+  const enqueue = (lane, queue) => ready.push({ lane, left: queue.length, turn: turn++ });
   let running = 0;
   let remaining = tasks.length;
   return new Promise((resolve3) => {
     const pump = () => {
-      while (running < capacity && ready.length > 0) {
-        const lane = ready.shift();
-        const queue = lanes.get(lane);
+      while (running < capacity) {
+        const next = ready.pop();
+        if (next === void 0) return;
+        const queue = lanes.get(next.lane);
         const task = queue.shift();
         running++;
         void task.run().then(() => {
           running--;
           remaining--;
-          if (queue.length > 0) ready.push(lane);
+          if (queue.length > 0) enqueue(next.lane, queue);
           if (remaining === 0) resolve3();
           else pump();
         });
@@ -83246,15 +83252,48 @@ function runPool(tasks, capacity) {
     for (const lane of interleaved(lanes)) {
       const queue = lanes.get(lane);
       const gate = queue[0]?.gate;
-      if (gate === void 0) ready.push(lane);
+      if (gate === void 0) enqueue(lane, queue);
       else
         void gate.then(() => {
-          ready.push(lane);
+          enqueue(lane, queue);
           pump();
         });
     }
     pump();
   });
+}
+var LaneQueue = class {
+  #heap = [];
+  push(item) {
+    const heap = this.#heap;
+    heap.push(item);
+    for (let i5 = heap.length - 1; i5 > 0; ) {
+      const parent = i5 - 1 >> 1;
+      if (!before(heap[i5], heap[parent])) break;
+      [heap[i5], heap[parent]] = [heap[parent], heap[i5]];
+      i5 = parent;
+    }
+  }
+  pop() {
+    const heap = this.#heap;
+    const top = heap[0];
+    const last = heap.pop();
+    if (top === void 0 || last === void 0 || heap.length === 0) return top;
+    heap[0] = last;
+    for (let i5 = 0; ; ) {
+      const left = 2 * i5 + 1;
+      const right = left + 1;
+      let first = i5;
+      if (left < heap.length && before(heap[left], heap[first])) first = left;
+      if (right < heap.length && before(heap[right], heap[first])) first = right;
+      if (first === i5) return top;
+      [heap[i5], heap[first]] = [heap[first], heap[i5]];
+      i5 = first;
+    }
+  }
+};
+function before(a5, b5) {
+  return a5.left !== b5.left ? a5.left > b5.left : a5.turn < b5.turn;
 }
 function interleaved(lanes) {
   const bySpread = /* @__PURE__ */ new Map();
@@ -83391,6 +83430,14 @@ async function executePlan(options) {
   const execution = new Execution(options);
   await execution.run();
   return execution.entries();
+}
+function provisionTargets(entity, live) {
+  if (entity.target === "ALL_PROVISIONED_ACCOUNTS") return ["ALL_PROVISIONED_ACCOUNTS"];
+  const listed = entity.target.accounts;
+  const holding = live.provisioning[entity.permissionSet]?.accounts ?? [];
+  const isListed = new Set(listed);
+  const everyHolder = listed.length > 1 && holding.length === isListed.size && holding.every((id) => isListed.has(id));
+  return everyHolder ? ["ALL_PROVISIONED_ACCOUNTS"] : listed.map((accountId) => ({ accountId }));
 }
 var Execution = class {
   #o;
@@ -83708,7 +83755,7 @@ var Execution = class {
         this.#fail(change, this.#missingId(`permission set ${name}`));
         continue;
       }
-      const targets = entity.target === "ALL_PROVISIONED_ACCOUNTS" ? ["ALL_PROVISIONED_ACCOUNTS"] : entity.target.accounts.map((accountId) => ({ accountId }));
+      const targets = provisionTargets(entity, this.#o.live);
       if (targets.length === 0) {
         this.#record(change, { outcome: "unchanged", note: "no account to provision" });
         continue;
