@@ -1,4 +1,3 @@
-import { execFileSync } from "node:child_process";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { cpus, loadavg } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -189,17 +188,10 @@ async function writeVariant(root: string, gen: GeneratedOrg, variant: VariantDat
   return files;
 }
 
-/** Whether `accessops plan` takes `--time-scale` (apply does); otherwise `plan-scaled.js` stands in. */
-function planTakesTimeScale(paths: Paths): boolean {
-  const help = execFileSync(process.execPath, [accessopsBin(paths), "plan", "--help"], { encoding: "utf8" });
-  return help.includes("--time-scale");
-}
-
 interface Context {
   options: Options;
   paths: Paths;
   latency: Latency;
-  planViaCli: boolean;
   /** Saved live states by the hash of the seed they were read from. */
   liveFiles: Map<string, string>;
 }
@@ -234,29 +226,12 @@ async function accessopsPlan(
   const planFile = join(f.scratch, "plan.json");
   await emulator.resetStats();
   const endpoint = ["--endpoint", emulator.endpoint];
-  const r = ctx.planViaCli
-    ? await runChild(
-        ctx.paths,
-        accessopsBin(ctx.paths),
-        [
-          "plan",
-          f.access,
-          ...endpoint,
-          "--format",
-          "json",
-          "--out",
-          planFile,
-          "--time-scale",
-          String(timeScale),
-        ],
-        join(f.scratch, "accessops-plan"),
-      )
-    : await runChild(
-        ctx.paths,
-        join(ctx.paths.benchBuild, "plan-scaled.js"),
-        [f.access, ...endpoint, "--out", planFile, "--time-scale", String(timeScale)],
-        join(f.scratch, "accessops-plan"),
-      );
+  const r = await runChild(
+    ctx.paths,
+    accessopsBin(ctx.paths),
+    ["plan", f.access, ...endpoint, "--format", "json", "--out", planFile, "--time-scale", String(timeScale)],
+    join(f.scratch, "accessops-plan"),
+  );
   if (r.code !== 0) throw failed("accessops plan", r);
   const calls = summariseCalls(await emulator.calls());
   const plan = JSON.parse(r.stdout) as Plan;
@@ -269,7 +244,7 @@ async function accessopsPlan(
       ...base(ctx, v, timeScale),
       phase: "plan",
       strategy: "accessops",
-      via: ctx.planViaCli ? "accessops plan" : "bench/plan-scaled.js (accessops plan's pipeline)",
+      via: "accessops plan",
       ...callFields(calls),
       throttlingSurfaced: 0,
       wallSeconds: round(r.wallSeconds),
@@ -626,11 +601,8 @@ async function main(argv: string[]): Promise<void> {
     options,
     paths,
     latency: { medianSeconds: options.latencyMs / MS_PER_SECOND, sigma: EMULATOR_LATENCY_SIGMA },
-    planViaCli: planTakesTimeScale(paths),
     liveFiles: new Map(),
   };
-  if (!ctx.planViaCli)
-    log("note: accessops plan has no --time-scale yet; plans run through bench/plan-scaled.js");
 
   const rows: BenchRow[] = [];
   for (const name of options.variants) rows.push(...(await runVariant(ctx, gen, variants[name], dataDir)));

@@ -12,7 +12,7 @@ import { ConfigError, EXIT_ERROR, EXIT_OK } from "../model/errors.ts";
 import type { RefreshMode } from "../model/live.ts";
 import type { Plan } from "../model/plan.ts";
 import { parsePlanJson, renderText } from "../plan/index.ts";
-import { addConnectionOptions, type ConnectionFlags, sessionOptions } from "./connection.ts";
+import { addConnectionOptions, type ConnectionFlags, sessionOptions, timeScaleOption } from "./connection.ts";
 import { colourEnabled, painter } from "./output.ts";
 import { withDirPaths } from "./paths.ts";
 import { displayDiagnostic } from "./validate.ts";
@@ -63,15 +63,6 @@ function checksumArg(value: string): string {
   return v;
 }
 
-/** Commander's parser of a positive number (`--time-scale`). */
-export function positiveNumberArg(value: string): number {
-  const n = Number(value);
-  if (value.trim() === "" || !Number.isFinite(n) || n <= 0) {
-    throw new InvalidArgumentError(`expected a positive number, got "${value}"`);
-  }
-  return n;
-}
-
 export function registerApply(program: Command): void {
   const command = program
     .command("apply")
@@ -115,14 +106,7 @@ export function registerApply(program: Command): void {
         .choices(["full", "targeted"])
         .default("full"),
     )
-    .addOption(
-      new Option(
-        "--time-scale <k>",
-        "emulator only: divide every wait and multiply every pace by k, as the emulator's --time-scale",
-      )
-        .argParser(positiveNumberArg)
-        .default(1),
-    );
+    .addOption(timeScaleOption());
   addConnectionOptions(command)
     .addHelpText(
       "after",

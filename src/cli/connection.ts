@@ -10,7 +10,8 @@ export interface ConnectionFlags {
   maxRate?: number;
 }
 
-function positiveNumber(value: string): number {
+/** Commander's parser of a positive number (`--max-rate`, `--time-scale`). */
+export function positiveNumberArg(value: string): number {
   const n = Number(value);
   if (value.trim() === "" || !Number.isFinite(n) || n <= 0) {
     throw new InvalidArgumentError(`expected a positive number, got "${value}"`);
@@ -32,8 +33,21 @@ export function addConnectionOptions(command: Command): Command {
     .option(
       "--max-rate <calls-per-second>",
       "ceiling on API calls per second, for teams sharing the quota with other tools",
-      positiveNumber,
+      positiveNumberArg,
     );
+}
+
+/**
+ * `--time-scale K` of plan and apply: for an emulator started with the same `--time-scale`, every
+ * pace multiplied and every wait divided by K. Leave it at 1 against AWS.
+ */
+export function timeScaleOption(): Option {
+  return new Option(
+    "--time-scale <k>",
+    "emulator only: divide every wait and multiply every pace by k, as the emulator's --time-scale",
+  )
+    .argParser(positiveNumberArg)
+    .default(1);
 }
 
 /** Turns parsed flags into the pipeline's session options. */

@@ -13,7 +13,7 @@ import { startEmulator } from "../emulator/index.ts";
 import { EXIT_ERROR, EXIT_OK } from "../model/errors.ts";
 import { openSession, planWith, type SessionOptions } from "../pipeline.ts";
 import { renderText } from "../plan/index.ts";
-import { positiveNumberArg } from "./apply.ts";
+import { positiveNumberArg } from "./connection.ts";
 import { colourEnabled, type Paint, painter } from "./output.ts";
 import { displayDiagnostic } from "./validate.ts";
 

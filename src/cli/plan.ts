@@ -1,6 +1,7 @@
 import { rename, unlink, writeFile } from "node:fs/promises";
 import type { Writable } from "node:stream";
 import { type Command, Option } from "commander";
+import { scaledSession } from "../apply/run.ts";
 import type { ReadStats } from "../aws/limiter.ts";
 import { ConfigError, EXIT_CHANGES, EXIT_OK, UnsafePlanError } from "../model/errors.ts";
 import type { RefreshMode } from "../model/live.ts";
@@ -8,7 +9,7 @@ import type { Plan } from "../model/plan.ts";
 import { openSession, planWith } from "../pipeline.ts";
 import { applyCommand, renderJson, renderMarkdown, renderText, TARGETED_SCOPE } from "../plan/index.ts";
 import { count } from "../plan/words.ts";
-import { addConnectionOptions, type ConnectionFlags, sessionOptions } from "./connection.ts";
+import { addConnectionOptions, type ConnectionFlags, sessionOptions, timeScaleOption } from "./connection.ts";
 import { colourEnabled, painter } from "./output.ts";
 import { withDirPaths } from "./paths.ts";
 import { displayDiagnostic } from "./validate.ts";
@@ -26,6 +27,8 @@ export interface PlanCommandOptions extends ConnectionFlags {
   allowDeletes?: boolean;
   /** Text only: list every account, reason and unmanaged address. */
   verbose?: boolean;
+  /** For runs against an emulator started with the same `--time-scale`; 1 (or absent) against AWS. */
+  timeScale?: number;
 }
 
 type Stream = Writable & { isTTY?: boolean };
@@ -66,7 +69,8 @@ export function registerPlan(program: Command): void {
         .default("full"),
     )
     .option("--allow-deletes", "let a plan through the delete thresholds and the lockout rail")
-    .option("--verbose", "text: list every account, reason and unmanaged object");
+    .option("--verbose", "text: list every account, reason and unmanaged object")
+    .addOption(timeScaleOption());
   addConnectionOptions(command)
     .addHelpText(
       "after",
@@ -96,7 +100,9 @@ export function registerPlan(program: Command): void {
  */
 export async function runPlan(dir: string, options: PlanCommandOptions, io: PlanIo): Promise<number> {
   const errPaint = painter(colourEnabled(io.stderr, io.env));
-  const session = await withDirPaths(dir, () => openSession(sessionOptions(dir, options, io.now)));
+  const session = await withDirPaths(dir, () =>
+    openSession(scaledSession(sessionOptions(dir, options, io.now), options.timeScale ?? 1)),
+  );
   let plan: Plan;
   try {
     for (const d of session.warnings) io.stderr.write(`${displayDiagnostic(d, dir, errPaint)}\n`);
@@ -144,7 +150,7 @@ function typedDir(dir: string): { dir?: string } {
 }
 
 /** `read live state: 412 API calls in 3.1 s, 0 throttled` (and the retries, when there were any). */
-export function readCostLine(stats: ReadStats, elapsedMs: number): string {
+function readCostLine(stats: ReadStats, elapsedMs: number): string {
   const retries = stats.totalRetries > 0 ? `, ${count(stats.totalRetries, "retry", "retries")}` : "";
   const seconds = (elapsedMs / MS_PER_SECOND).toFixed(1);
   return `read live state: ${count(stats.totalCalls, "API call")} in ${seconds} s, ${stats.totalThrottled.toLocaleString("en-US")} throttled${retries}`;

@@ -147,6 +147,26 @@ describe.concurrent("accessops plan", () => {
     });
   });
 
+  it("plans the same against an emulator running K times faster with --time-scale K, and refuses a scale of 0", async () => {
+    const fast = 50;
+    const emu = await startEmulator({
+      seed: join(ROOT, FIXTURES, "bootstrap", "seed.json"),
+      latencyMs: 0,
+      timeScale: fast,
+    });
+    try {
+      const scaled = await plan(emu, "bootstrap", ["--format", "json", "--time-scale", String(fast)]);
+      expect(scaled.code).toBe(0);
+      expect(scaled.stdout).toBe(golden("bootstrap", "plan.json"));
+      expect(scaled.stderr).toMatch(READ_COST);
+      const zero = await plan(emu, "bootstrap", ["--time-scale", "0"]);
+      expect(zero.code).toBe(1);
+      expect(zero.stderr).toContain('expected a positive number, got "0"');
+    } finally {
+      await emu.stop();
+    }
+  });
+
   it("writes --out atomically with the bytes of --format json, whatever is displayed", async () => {
     await withTempDir(async (dir) => {
       await withEmulator("bootstrap", async (emu) => {
@@ -316,6 +336,7 @@ describe.concurrent("accessops plan", () => {
       "--profile <name>",
       "--instance-arn <arn>",
       "--max-rate <calls-per-second>",
+      "--time-scale <k>",
     ]) {
       expect(help.stdout).toContain(flag);
     }
