@@ -162,7 +162,7 @@ function nextSteps(say: (text?: string) => void, paint: Paint): void {
   say("  • Edit a file in access/ (add an account to a rule, change a policy) and run npm run demo again.");
   say("  • Run the emulator yourself and point the commands at it:");
   say("      npx accessops emulator --seed examples/demo-org.json --time-scale 10 &");
-  say("      npx accessops plan --endpoint http://127.0.0.1:4566");
+  say("      npx accessops plan --endpoint http://127.0.0.1:4566 --time-scale 10");
   say("      npx accessops apply --endpoint http://127.0.0.1:4566 --time-scale 10");
   say("  • Read on: docs/format.md (the access files), docs/apply.md (how apply works), docs/emulator.md.");
 }
