@@ -61,13 +61,15 @@ export async function awaitInProgress(options: RecoverOptions): Promise<number> 
       ...(final.failureReason === null ? {} : { error: final.failureReason }),
     });
   });
-  const listed = await Promise.all(
-    KINDS.map(async (kind) => {
-      const { requestIds } = await attempt(writer, retry, () => writer.listInProgress(kind));
-      return requestIds.map((id) => waitFor(kind, id));
-    }),
-  );
-  await Promise.all([...journaled, ...listed.flat()]);
+  const listed = KINDS.map(async (kind) => {
+    const { requestIds } = await attempt(writer, retry, () => writer.listInProgress(kind));
+    await Promise.all(requestIds.map((id) => waitFor(kind, id)));
+  });
+  // Every promise has its handler from here on, and none is left running when this returns:
+  // the first failure is thrown once all have settled.
+  const settled = await Promise.allSettled([...journaled, ...listed]);
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
+  if (failed !== undefined) throw failed.reason;
   return waits.size;
 }
 

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
 import {
   danglingRequests,
@@ -93,6 +94,33 @@ describe("awaiting what an interrupted run left in progress", () => {
     expect(danglingRequests([...records, ...journal.records], INSTANCE).map((d) => d.requestId)).toEqual([
       "req-forgotten",
     ]);
+  });
+
+  it("fails with the first error, handled, when a request cannot be described while the lists are slow", async () => {
+    class SlowLists extends FakeWriter {
+      override async listInProgress(kind: Parameters<FakeWriter["listInProgress"]>[0]) {
+        await delay(50);
+        return super.listInProgress(kind);
+      }
+    }
+    const fake = new SlowLists().addRule({
+      operation: "Describe:assignment-create",
+      error: "AccessDeniedException",
+      times: 0,
+    });
+    const run = awaitInProgress({
+      writer: fake,
+      retry: FAST_RETRY,
+      clock: systemClock,
+      polling: FAST_POLLING,
+      records: started("killed", "req-1", "assignment/x"),
+      journal: new MemoryJournal(),
+      instanceArn: INSTANCE,
+      runId: "now",
+      now: () => NOW,
+    });
+    await expect(run).rejects.toMatchObject({ awsCode: "AccessDeniedException" });
+    expect(fake.listCalls).toBe(3);
   });
 
   it("finds nothing to wait for with three calls", async () => {
