@@ -4,6 +4,7 @@ import { type Command, InvalidArgumentError } from "commander";
 import { parseFaultSpec } from "../emulator/faults.ts";
 import { type EmulatorOptions, type RunningEmulator, seedText, startEmulator } from "../emulator/index.ts";
 import { ConfigError } from "../model/errors.ts";
+import { positiveNumberArg } from "./connection.ts";
 
 const DEFAULT_PORT = 4566;
 const DEFAULT_LATENCY_MS = 1000;
@@ -56,12 +57,7 @@ export function registerEmulator(program: Command): void {
       numberArg(0, false),
       DEFAULT_LATENCY_MS,
     )
-    .option(
-      "--time-scale <k>",
-      "multiply every rate and divide every latency by k",
-      numberArg(Number.MIN_VALUE, false),
-      1,
-    )
+    .option("--time-scale <k>", "multiply every rate and divide every latency by k", positiveNumberArg, 1)
     .option(
       "--faults <spec>",
       "random faults, e.g. throttle=0.05,server=0.01,failed=0.02,shortpage=0.1,spike=0.05,lag=2000",
