@@ -24,7 +24,8 @@ const asRecord = (value: unknown): Record<string, string> =>
 
 /**
  * The calls that bring a live permission set from `fields[*].from` to `after`, one per AWS call,
- * in an order that never trips a quota: detaches before attaches (the 25-policy quota), and
+ * in an order that never trips a quota: every detach before any attach (the 25-policy quota
+ * counts both kinds of policy), and
  * nothing that needs re-provisioning is left for later (the executor provisions once, after all
  * steps). An empty `fields` gives no steps.
  */
@@ -40,10 +41,7 @@ export function updateSteps(
       run: (w, arn) => w.updatePermissionSetAttributes(arn, after),
     });
   }
-  steps.push(
-    ...listSteps(MANAGED, fields.managedPolicies),
-    ...listSteps(CUSTOMER_MANAGED, fields.customerManagedPolicies),
-  );
+  steps.push(...policySteps(fields.managedPolicies, fields.customerManagedPolicies));
   if ("inlinePolicy" in fields) steps.push(inlineStep(after.inlinePolicy));
   if ("permissionsBoundary" in fields) steps.push(boundaryStep(after.permissionsBoundary));
   const tags = fields.tags;
@@ -67,8 +65,7 @@ export function updateSteps(
 export function createSteps(after: PermissionSetEntity): PermissionSetStep[] {
   const steps: PermissionSetStep[] = [];
   steps.push(
-    ...listSteps(MANAGED, { from: [], to: after.managedPolicies }),
-    ...listSteps(CUSTOMER_MANAGED, { from: [], to: after.customerManagedPolicies }),
+    ...policySteps({ from: [], to: after.managedPolicies }, { from: [], to: after.customerManagedPolicies }),
   );
   if (after.inlinePolicy !== null) steps.push(inlineStep(after.inlinePolicy));
   if (after.permissionsBoundary !== null) steps.push(boundaryStep(after.permissionsBoundary));
@@ -106,19 +103,35 @@ const CUSTOMER_MANAGED: ListKind<CustomerManagedPolicyRef> = {
   },
 };
 
-/** Detaches what `change.from` has and `change.to` lacks, then attaches the reverse. */
-function listSteps<T>(kind: ListKind<T>, change: FieldChange | undefined): PermissionSetStep[] {
-  if (!change) return [];
+/**
+ * Every detach of both policy lists, then every attach: AWS's 25-policy quota counts managed and
+ * customer-managed policies together, so no attach may come before a detach of either kind.
+ */
+function policySteps(
+  managed: FieldChange | undefined,
+  customerManaged: FieldChange | undefined,
+): PermissionSetStep[] {
+  const m = listSteps(MANAGED, managed);
+  const c = listSteps(CUSTOMER_MANAGED, customerManaged);
+  return [...m.detach, ...c.detach, ...m.attach, ...c.attach];
+}
+
+/** The detaches of what `change.from` has and `change.to` lacks, and the attaches of the reverse. */
+function listSteps<T>(
+  kind: ListKind<T>,
+  change: FieldChange | undefined,
+): { detach: PermissionSetStep[]; attach: PermissionSetStep[] } {
+  if (!change) return { detach: [], attach: [] };
   const from = asList<T>(change.from);
   const to = asList<T>(change.to);
   const step = (op: ListKind<T>["attach"], item: T): PermissionSetStep => ({
     operation: op.operation,
     run: (w, arn) => op.run(w, arn, item),
   });
-  return [
-    ...minus(from, to, kind.key).map((item) => step(kind.detach, item)),
-    ...minus(to, from, kind.key).map((item) => step(kind.attach, item)),
-  ];
+  return {
+    detach: minus(from, to, kind.key).map((item) => step(kind.detach, item)),
+    attach: minus(to, from, kind.key).map((item) => step(kind.attach, item)),
+  };
 }
 
 function inlineStep(policy: string | null): PermissionSetStep {
