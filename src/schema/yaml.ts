@@ -151,9 +151,12 @@ function syntaxDiagnostics(
 
 /** The start of the last line at or before `offset` that begins a top-level entry (no indentation). */
 function topLevelLineStart(text: string, offset: number): number {
-  for (let start = text.lastIndexOf("\n", offset - 1) + 1; ; start = text.lastIndexOf("\n", start - 2) + 1) {
+  for (let start = text.lastIndexOf("\n", offset - 1) + 1; ; ) {
     const first = text[start];
     if (start === 0 || (first !== undefined && !/[\s#-]/.test(first))) return start;
+    // The line before starts after the newline before `start - 1`; on the second line that is 0
+    // (lastIndexOf with a negative position would look at index 0 again, for ever).
+    start = start < 2 ? 0 : text.lastIndexOf("\n", start - 2) + 1;
   }
 }
 
