@@ -16,6 +16,7 @@ import {
   externalGroups,
   filesProvenance,
   filterAccess,
+  membersOf,
   needsAccountTags,
   type OrgView,
   orgViewOfLive,
@@ -191,7 +192,7 @@ export async function runReport(dir: string, flags: ReportFlags, io: ReportIo): 
         expiringWithinDays,
       }),
     );
-    const unread = externalGroups(config).filter((g) => orgView.externalMembers[g] === undefined);
+    const unread = externalGroups(config).filter((g) => membersOf(orgView.externalMembers, g) === undefined);
     if (unread.length > 0) {
       notes.push(
         `Members of ${unread.length} external group${unread.length === 1 ? "" : "s"} (${unread.slice(0, 3).join(", ")}${unread.length > 3 ? ", ..." : ""}) were not read: their rows have no user. Pass --identity-store-id, or --snapshot with a snapshot that holds them.`,

@@ -81,6 +81,21 @@ export interface EffectiveAccess {
 /** Group name to sorted member user names, for groups whose members come from outside the files. */
 export type GroupMembers = Readonly<Record<string, readonly string[]>>;
 
+/**
+ * A group's members, or undefined when they were not read. Own keys only: a group may be called
+ * `constructor` or `toString`, which a plain lookup would find on `Object.prototype`.
+ */
+export function membersOf(members: GroupMembers, group: string): readonly string[] | undefined {
+  return Object.hasOwn(members, group) ? members[group] : undefined;
+}
+
+/** Builds a `GroupMembers` whose keys are all own properties (`__proto__` included). */
+export function groupMembers(
+  entries: Iterable<readonly [string, readonly string[]]>,
+): Record<string, string[]> {
+  return Object.fromEntries([...entries].map(([group, list]) => [group, [...list]]));
+}
+
 export interface FromFilesInput {
   config: Config;
   org: OrgSnapshot;
@@ -118,7 +133,7 @@ export function accessFromFiles(input: FromFilesInput): EffectiveAccess {
   for (const g of config.groups) {
     if (managed && !g.external) members.set(g.name, sortedUnique(g.members));
     else {
-      const known = input.externalMembers[g.name];
+      const known = membersOf(input.externalMembers, g.name);
       members.set(g.name, known === undefined ? null : sortedUnique(known));
     }
   }
@@ -147,13 +162,17 @@ export function accessFromLive(
 
 /** Every live group's members (user names, sorted), by group name, as a read of `everything` saw them. */
 export function liveMembers(live: Live): Record<string, string[]> {
-  const members: Record<string, string[]> = {};
+  const members = new Map<string, string[]>();
+  const of = (group: string): string[] => {
+    const list = members.get(group) ?? [];
+    members.set(group, list);
+    return list;
+  };
   for (const e of live.state.values()) {
-    if (e.kind === "group") members[e.name] = members[e.name] ?? [];
-    else if (e.kind === "membership") members[e.group] = [...(members[e.group] ?? []), e.userName];
+    if (e.kind === "group") of(e.name);
+    else if (e.kind === "membership") of(e.group).push(e.userName);
   }
-  for (const [name, list] of Object.entries(members)) members[name] = sortedUnique(list);
-  return members;
+  return groupMembers([...members].map(([group, list]) => [group, sortedUnique(list)]));
 }
 
 /**

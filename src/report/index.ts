@@ -26,6 +26,7 @@ export {
   type Grant,
   type GroupMembers,
   liveMembers,
+  membersOf,
   type ReportAccount,
   type ReportPrincipal,
   summarise,

@@ -5,7 +5,7 @@ import { byCodeUnit } from "../model/canonical.ts";
 import type { Config } from "../model/config.ts";
 import { ConfigError } from "../model/errors.ts";
 import type { Live, OrgAccount, OrgSnapshot } from "../model/live.ts";
-import { type GroupMembers, liveMembers } from "./access.ts";
+import { type GroupMembers, groupMembers, liveMembers } from "./access.ts";
 
 /**
  * Where a report from the files gets what the files do not hold: the organisation (accounts,
@@ -72,11 +72,9 @@ export async function readOrgView(
       return g ? [g] : [];
     });
     const memberships = await readMemberships(ctx, identityStoreId, directory, found);
-    const out: Record<string, string[]> = {};
-    for (const g of found) out[directory.groups.nameOf(g)] = [];
-    for (const m of memberships) out[m.group]?.push(m.userName);
-    for (const list of Object.values(out)) list.sort(byCodeUnit);
-    return out;
+    const out = new Map<string, string[]>(found.map((g) => [directory.groups.nameOf(g), []]));
+    for (const m of memberships) out.get(m.group)?.push(m.userName);
+    return groupMembers([...out].map(([group, list]) => [group, list.sort(byCodeUnit)]));
   };
   const [org, externalMembers] = await Promise.all([
     readOrganization(ctx, { tags: options.accountTags }),

@@ -10,10 +10,12 @@ import {
   filesProvenance,
   filterAccess,
   type Grant,
+  liveMembers,
+  membersOf,
   summarise,
 } from "../../src/report/index.ts";
 import { describeRules } from "../../src/report/report.ts";
-import { rule } from "../plan/builders.ts";
+import { e, live as liveState, rule } from "../plan/builders.ts";
 import { fixtureConfig, fixtureLive, NOW, OKTA_MEMBERS, SOON, standardOrg } from "./fixture.ts";
 
 const grantLine = (g: Grant): string =>
@@ -165,6 +167,23 @@ describe("effective access live, and the difference from the files", () => {
       `444444444444 USER dave@example.com AWSAdministratorAccess admin until ${SOON} | jit.yaml:2 via account 444444444444`,
     ]);
     expect(summarise(live())).toMatchObject({ principals: 4, users: 4, grants: 8, accessRows: 13 });
+  });
+
+  it("reads members of groups named like Object's own properties", () => {
+    const names = ["constructor", "toString", "__proto__"];
+    const l = liveState(
+      [
+        e.user("alice@example.com"),
+        ...names.map((name) => e.group(name)),
+        ...names.map((name) => e.membership(name, "alice@example.com")),
+      ],
+      {},
+    );
+    const members = liveMembers(l);
+    expect(names.map((name) => [name, membersOf(members, name)])).toEqual(
+      names.map((name) => [name, ["alice@example.com"]]),
+    );
+    expect(membersOf(members, "hasOwnProperty")).toBeUndefined();
   });
 
   it("says who would gain and who would lose what", () => {
