@@ -159,20 +159,14 @@ export async function runReport(dir: string, flags: ReportFlags, io: ReportIo): 
       const request = readRequestFor(config, { refresh: "full", everything: true });
       const { live } = await readLive(ctx, request);
       orgView = orgViewOfLive(live, request.accountTags);
-      const liveAccess = accessFromLive(live, {
-        now: io.now,
-        expiringWithinDays,
-        provenance: filesProvenance(config, live.org, io.now),
-      });
+      const provenance = filesProvenance(config, live.org, io.now);
+      const liveAccess = accessFromLive(live, { now: io.now, expiringWithinDays, provenance });
       if (flags.diff) {
         view = "diff";
-        access = accessFromFiles({
-          config,
-          org: live.org,
-          externalMembers: orgView.externalMembers,
-          now: io.now,
-          expiringWithinDays,
-        });
+        const externalMembers = orgView.externalMembers;
+        access = await withDirPaths(dir, async () =>
+          accessFromFiles({ config, org: live.org, externalMembers, now: io.now, expiringWithinDays }),
+        );
         diff = diffAccess(filterAccess(access, flags), filterAccess(liveAccess, flags));
       } else {
         view = "live";

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -124,6 +124,26 @@ describe("accessops report against the emulator", () => {
     expect(
       diff.diff?.grants.map((c) => `${c.change} ${c.accountId}/${c.permissionSet}/${c.principalName}`),
     ).toEqual([`- ${NESTED_ACCOUNTS["prod-legacy"]}/Developer/Developers`]);
+  });
+
+  it("--diff names a rule that does not resolve by its path from where the command ran", async () => {
+    const bad = join(work, "bad");
+    await cp(dir, bad, { recursive: true });
+    await writeFile(
+      join(bad, "extra.yaml"),
+      "assignments:\n  - principal: { group: Developers }\n    permissionSets: [Developer]\n    targets: { accounts: [no-such-account] }\n",
+    );
+    const stderr = new Capture();
+    const report = runReport(
+      bad,
+      { expiringWithin: 7, endpoint: emulator.endpoint, diff: true },
+      { stdout: new Capture(), stderr, env: {}, now: NOW, limits: SCALED_LIMITS },
+    );
+    const error = await report.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).diagnostics.map((d) => [d.file, d.line])).toEqual([
+      [join(bad, "extra.yaml"), 4],
+    ]);
   });
 
   it("--instance-arn overrides settings.instanceArn for the live read", async () => {
