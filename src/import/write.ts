@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, readdir, rename, rm, rmdir, stat, writeFile } from "nod
 import { dirname, join, resolve } from "node:path";
 import { byCodeUnit } from "../model/canonical.ts";
 import { ConfigError } from "../model/errors.ts";
+import { YAML_FILE } from "../schema/files.ts";
 import { loadAccessDir } from "../schema/load.ts";
 import type { ImportedFile } from "./documents.ts";
 
@@ -21,7 +22,6 @@ export interface WriteResult {
   removed: string[];
 }
 
-const ACCESS_FILE = /\.ya?ml$/;
 const POLICY_FILE = /\.json$/;
 /** The folder import writes inline policies to; `--force` clears its JSON files too. */
 const POLICY_DIR = "policies";
@@ -109,8 +109,9 @@ async function removeAccessFiles(dir: string): Promise<string[]> {
       const path = rel === "" ? entry.name : `${rel}/${entry.name}`;
       if (entry.isDirectory()) await walk(path);
       else if (
-        entry.isFile() &&
-        (ACCESS_FILE.test(entry.name) || (rel === POLICY_DIR && POLICY_FILE.test(entry.name)))
+        // What the loader would read: symbolic links too (rm removes the link, not its target).
+        (entry.isFile() || entry.isSymbolicLink()) &&
+        (YAML_FILE.test(entry.name) || (rel === POLICY_DIR && POLICY_FILE.test(entry.name)))
       ) {
         await rm(join(dir, path));
         removed.push(path);

@@ -29,7 +29,8 @@ export const MAX_ACCESS_FILES = 10_000;
  */
 export const MAX_ACCESS_DIR_BYTES = 32 * 1024 * 1024;
 
-const YAML_FILE = /\.ya?ml$/i;
+/** The files the loader reads (and `import --force` removes). */
+export const YAML_FILE = /\.ya?ml$/i;
 
 /** The bounds of one directory read; tests lower them. */
 export interface ReadLimits {

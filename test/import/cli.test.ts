@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -103,6 +103,21 @@ describe("accessops import", () => {
     expect(await readdir(join(out, "policies"))).toEqual([]);
     expect(await readFile(join(out, "README.md"), "utf8")).toBe("our notes\n");
     expect((await loadAccessDir(out, { now: NOW })).ok).toBe(true);
+  });
+
+  it("--force also removes what the loader would read besides: upper-case extensions and links", async () => {
+    const out = join(work, "existing-odd");
+    const elsewhere = join(work, "shared-rules.yaml");
+    await mkdir(out, { recursive: true });
+    await writeFile(join(out, "Legacy.YAML"), "groups:\n  - name: Stale\n");
+    await writeFile(elsewhere, "groups:\n  - name: AlsoStale\n");
+    await symlink(elsewhere, join(out, "linked.yml"));
+    const { stdout } = await run({ out, endpoint: emulator.endpoint, force: true });
+    expect(stdout).toContain("(replacing 2 files)");
+    expect((await readdir(out)).filter((n) => /legacy|linked/i.test(n))).toEqual([]);
+    expect(await readFile(elsewhere, "utf8")).toContain("AlsoStale");
+    const loaded = await loadAccessDir(out, { now: NOW });
+    expect(loaded.ok && loaded.config.groups.map((g) => g.name)).not.toContain("Stale");
   });
 
   it("says when the first apply also re-provisions outdated copies", async () => {
