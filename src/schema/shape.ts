@@ -1,7 +1,7 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
 import type { Diagnostic } from "../model/errors.ts";
 import { ACCESS_FILE_SCHEMA } from "./access-schema.ts";
-import { PATTERNS } from "./constraints.ts";
+import { LIMITS, PATTERNS } from "./constraints.ts";
 import { didYouMean, nearest } from "./suggest.ts";
 import { codePoint, show } from "./text.ts";
 import type { ParsedYaml, Segment } from "./yaml.ts";
@@ -255,10 +255,18 @@ function unknownKeySuggestion(error: ErrorObject): string | null {
   );
 }
 
-/** The hint of a known pattern, or the schema's description for any other. */
+/**
+ * The hint of a known pattern, or the schema's description for any other. Permission-set and
+ * customer-managed policy names share a pattern: the schema's `maxLength` tells them apart.
+ */
 function hintFor(source: string, schema: unknown): string {
-  const known = Object.values(PATTERNS).find((p) => p.source === source);
-  if (known) return known.hint;
+  const maxLength =
+    typeof schema === "object" && schema !== null && "maxLength" in schema ? schema.maxLength : null;
+  const same = (Object.keys(PATTERNS) as (keyof typeof PATTERNS)[]).filter(
+    (k) => PATTERNS[k].source === source,
+  );
+  const known = same.find((k) => k in LIMITS && LIMITS[k as keyof typeof LIMITS] === maxLength) ?? same[0];
+  if (known !== undefined) return PATTERNS[known].hint;
   const description =
     typeof schema === "object" && schema !== null && "description" in schema
       ? String(schema.description)
