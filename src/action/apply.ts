@@ -30,7 +30,7 @@ const EMPTY_PLAN_CHECKSUM = planChecksum([]);
 /** What the run applies, and on whose review. */
 type Review =
   /** The plan reviewed in the merged pull request's plan comment: its number and checksum. */
-  | { kind: "pull-request"; pr: number; checksum: string }
+  | { kind: "pull-request"; pr: number; checksum: string; instanceArn: string | null }
   /** A checksum given as an input (a plan reviewed in a plan run's job summary). */
   | { kind: "checksum"; checksum: string }
   /** `only-expired`: the revocation of expired access, which the merged files already decided. */
@@ -47,9 +47,11 @@ export async function applyCommand(run: Run): Promise<Outcome> {
   await refuseWhereNeverApplied(run);
   const review = await findReview(run);
   const reviewed: Reviewed =
-    review.kind === "pull-request" || review.kind === "checksum"
-      ? { kind: "checksum", checksum: review.checksum }
-      : null;
+    review.kind === "pull-request"
+      ? { kind: "checksum", checksum: review.checksum, instanceArn: review.instanceArn }
+      : review.kind === "checksum"
+        ? { kind: "checksum", checksum: review.checksum }
+        : null;
   const pr = review.kind === "pull-request" && run.inputs.comment === "update" ? review : null;
   if (pr !== null) {
     await tryReport("update the plan comment", () =>
@@ -243,7 +245,7 @@ async function findReview(run: Run): Promise<Review> {
     return refuse(`no successful plan for ${inputs.path} (its plan comment says ${marker.status})`);
   }
   if (marker.status === "unsafe") return refuse(`a plan for ${inputs.path} that the safety rails refused`);
-  return { kind: "pull-request", pr, checksum: marker.checksum };
+  return { kind: "pull-request", pr, checksum: marker.checksum, instanceArn: marker.instance };
 }
 
 /**
@@ -292,8 +294,12 @@ async function notApplied(
 ): Promise<Outcome> {
   const failure = failureOf(error);
   if (error instanceof StalePlanError) {
+    // The detail says what changed ("What changed since the review:" and its lines) before its
+    // closing advice, which the second line below replaces for the Action.
+    const whatChanged = error.detail.split("\n").slice(0, -1);
     failure.failure = [
-      `stale plan: the plan made now (${shortChecksum(error.actualChecksum)}) differs from the reviewed one (${shortChecksum(error.expectedChecksum)}); nothing was applied.`,
+      `stale plan: the plan made now (${shortChecksum(error.actualChecksum)}) is not the reviewed one (${shortChecksum(error.expectedChecksum)}); nothing was applied.`,
+      ...whatChanged,
       "The job summary shows the plan made now. Review a fresh plan: open a pull request, or run a plan by hand and then apply with checksum: <the plan you reviewed>.",
     ].join("\n");
   }

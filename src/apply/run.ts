@@ -26,7 +26,15 @@ import { compareWithReviewed } from "./resume.ts";
 /** What the user approved before the run: a plan file, a checksum, or nothing (approve now). */
 export type Reviewed =
   | { kind: "plan"; file: string; plan: Plan }
-  | { kind: "checksum"; checksum: string }
+  | {
+      kind: "checksum";
+      checksum: string;
+      /**
+       * The instance the reviewed plan was made for, when known (the Action's plan comment names
+       * it): a plan of creates alone has the same checksum on any instance, so it is checked too.
+       */
+      instanceArn?: string | null;
+    }
   | null;
 
 export interface ApplyRequest {
@@ -238,6 +246,11 @@ function reviewedPlan(
       ]);
     }
     return { checksum: reviewed.plan.checksum, changes: reviewed.plan.changes };
+  }
+  if (reviewed.instanceArn != null && reviewed.instanceArn !== plan.instance.arn) {
+    throw staleError(reviewed.checksum, plan.checksum, [
+      `the reviewed plan was made for instance ${reviewed.instanceArn}, and the files now manage ${plan.instance.arn}`,
+    ]);
   }
   const fromJournal = reviewedPlanOf(records, reviewed.checksum);
   if (fromJournal !== null) return fromJournal;

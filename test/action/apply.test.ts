@@ -115,6 +115,23 @@ describe("apply on merge", () => {
     expect(applyComment(pr)).toBeUndefined();
   });
 
+  it("refuses a plan that was reviewed for another instance, though its checksum matches", async () => {
+    const repo = await checkout(accessFiles({ grantDevs: true }));
+    const pr = await reviewedAndMerged(repo);
+    const comment = planComment(pr);
+    const other = "arn:aws:sso:::instance/ssoins-0000000000000000";
+    expect(comment?.body).toContain(servers.emu.instanceArn);
+    // The plan workflow ran against another instance than the apply workflow does.
+    if (comment) comment.body = comment.body.replace(servers.emu.instanceArn, other);
+    servers.emu.resetStats();
+
+    const run = await apply(repo, pushEvent(servers.github, MERGE_SHA));
+    expect(run.failed).toBe(true);
+    expect(run.outputs).toMatchObject({ "exit-code": "3", "failure-reason": "plan-changed" });
+    expect(servers.emu.writes()).toEqual([]);
+    expect(run.summary).toContain(`the reviewed plan was made for instance ${other}`);
+  });
+
   it("fails the step when a change fails, annotates it on its rule, and reports it on the pull request", async () => {
     const repo = await checkout(accessFiles({ grantDevs: true }));
     const pr = await reviewedAndMerged(repo);
