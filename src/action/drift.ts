@@ -3,7 +3,7 @@ import { EXIT_CHANGES, EXIT_OK } from "../model/errors.ts";
 import type { Plan } from "../model/plan.ts";
 import { codeSpan } from "../plan/index.ts";
 import { findOwn, type Marker } from "./marker.ts";
-import { type Outcome, plannedOutcome } from "./outcome.ts";
+import { failureOf, type Outcome, plannedOutcome } from "./outcome.ts";
 import { body, countsText, driftContent, planSummary, shortChecksum } from "./render.ts";
 import { appendSummary, planFiles, type Run, writePlanJson } from "./shell.ts";
 
@@ -22,8 +22,15 @@ export async function driftCommand(run: Run): Promise<Outcome> {
   const { plan } = await planFiles(run);
   const planJson = await writePlanJson(run, plan);
   await appendSummary(run, planSummary("drift", plan, run.links));
-  if (run.inputs.comment === "update") await trackIssue(run, plan);
   const planned = plannedOutcome(plan, planJson);
+  if (run.inputs.comment === "update") {
+    try {
+      await trackIssue(run, plan);
+    } catch (error) {
+      // The plan stands (outputs, plan.json, summary); the step fails because the issue is not kept.
+      return { ...failureOf(error), plan: planned };
+    }
+  }
   if (plan.summary.total === 0)
     return { exitCode: EXIT_OK, failureReason: null, failure: null, plan: planned };
   return {

@@ -185,6 +185,9 @@ export function createGitHubApi(options: { token: string; apiUrl: string } & Rep
           ...repo,
           labels: label,
           state: "open",
+          // Oldest first, as comments come: `findOwn` keeps the first, so the same issue is kept.
+          sort: "created",
+          direction: "asc",
           per_page: PAGE_SIZE,
         }),
       );

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseMarker } from "../../src/action/marker.ts";
+import { ACTIONS_BOT } from "./fake-github.ts";
 import {
   type Checkout,
   checkout,
@@ -94,6 +95,33 @@ describe("drift on a schedule", () => {
     const forgedIssue = servers.github.issues.find((i) => i.number === forged);
     expect(forgedIssue?.state).toBe("open");
     expect(commentsOn(forged)).toEqual([]);
+  });
+
+  it("keeps the oldest of two open drift issues of its own up to date, as it keeps the oldest comment", async () => {
+    const repo = await checkout(accessFiles({ grantDevs: true }));
+    const marker = `<!-- accessops:drift {"path":"access","instance":null,"checksum":null,"truncated":false,"status":"planned"} -->`;
+    const [older, newer] = [1, 2].map(() =>
+      servers.github.addIssue({ title: "drift", body: marker, labels: [LABEL], user: ACTIONS_BOT }),
+    );
+    await drift(repo);
+    const body = (n: number | undefined) => servers.github.issues.find((i) => i.number === n)?.body ?? "";
+    expect(body(older)).toContain("Last checked by");
+    expect(body(newer)).toBe(marker);
+  });
+
+  it("keeps the plan's outputs when GitHub refuses the issue, and fails the step for that", async () => {
+    const repo = await checkout(accessFiles({ grantDevs: true }));
+    const run = await runInProcess(repo, scheduleEvent(servers.github, HEAD), servers.github, {
+      command: "drift",
+      endpoint: servers.emu.endpoint,
+      "github-token": "not-a-token-github-knows",
+    });
+    expect(run.failed).toBe(true);
+    expect(run.outputs["has-changes"]).toBe("true");
+    expect(run.outputs.checksum).toMatch(/^[0-9a-f]{64}$/);
+    expect(run.outputs["plan-json"]).not.toBe("");
+    expect(run.outputs["failure-reason"]).not.toBe("changes-to-apply");
+    expect(driftIssues()).toEqual([]);
   });
 
   it("creates its label, and opens a new issue for a new episode of drift after the last one was closed", async () => {

@@ -278,7 +278,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
         const found = issues
           .filter((i) => state === "all" || i.state === state)
           .filter((i) => wanted.every((l) => i.labels.includes(l)))
-          .sort((a, b) => b.number - a.number);
+          // GitHub's default: newest first (sort=created, direction=desc).
+          .sort((a, b) => (url.searchParams.get("direction") === "asc" ? 1 : -1) * (a.number - b.number));
         const { page, link } = paginate(url, found);
         return { status: 200, json: page.map(issueJson), link };
       },
