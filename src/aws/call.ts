@@ -14,6 +14,19 @@ export interface CallSite {
 
 const MS_PER_SECOND = 1000;
 
+/** The prefix of each service's actions in IAM policies (sso-admin's are `sso:`). */
+const IAM_PREFIX: Record<ServiceName, string> = {
+  "sso-admin": "sso",
+  identitystore: "identitystore",
+  organizations: "organizations",
+  sts: "sts",
+};
+
+/** The IAM action a call needs, as the role policies in docs/iam/ name it: `sso:ListPermissionSets`. */
+export function iamAction(site: CallSite): string {
+  return `${IAM_PREFIX[site.service]}:${site.operation}`;
+}
+
 interface SdkErrorFields {
   name?: unknown;
   message?: unknown;
@@ -43,7 +56,7 @@ function advice(
   reason: unknown,
   exhausted: RetriesExhaustedError | null,
 ): string {
-  const action = `${site.service}:${site.operation}`;
+  const action = iamAction(site);
   if (exhausted?.reason === "throttling") {
     return (
       `AWS kept throttling ${site.operation} for ${Math.round(exhausted.elapsedMs / MS_PER_SECOND)} s although accessops paces its calls under the quota; ` +

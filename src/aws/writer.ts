@@ -49,7 +49,7 @@ import type {
 import { AwsError } from "../model/errors.ts";
 import type { InstanceRef } from "../model/live.ts";
 import type { CustomerManagedPolicyRef, PermissionSetEntity, UserEntity } from "../model/state.ts";
-import { type CallSite, call, readAll } from "./call.ts";
+import { type CallSite, call, iamAction, readAll } from "./call.ts";
 import type { AwsContext } from "./clients.ts";
 import { policyPath, required } from "./normalise.ts";
 import { PAGE_SIZE } from "./read-identity.ts";
@@ -110,7 +110,7 @@ export function createWriter(ctx: AwsContext, instance: InstanceRef): AccessWrit
             awsCode: error.awsCode,
             requestId: error.requestId,
             message: error.message,
-            detail: `The credentials in use may not call ${site.service === "sso-admin" ? "sso" : site.service}:${site.operation}. Grant the role that runs accessops apply the actions of docs/iam/apply-role-policy.json, then run again.`,
+            detail: `The credentials in use may not call ${iamAction(site)}. Grant the role that runs accessops apply the actions of docs/iam/apply-role-policy.json, then run again.`,
           },
           { cause: error },
         );

@@ -176,7 +176,7 @@ describe("a read that breaks part way", () => {
       expect(title).toMatch(new RegExp(`^error: ${operation}( \\(.+\\))? failed: `));
       const advice: Record<Failure, RegExp> = {
         "access denied": new RegExp(
-          `may not call ${service === "sso-admin" ? "sso-admin" : service}:${operation}.*plan-role-policy\\.json|rejected the credentials`,
+          `may not call ${service === "sso-admin" ? "sso" : service}:${operation}.*plan-role-policy\\.json|rejected the credentials`,
         ),
         "server error": /kept failing .* Run again in a few minutes; nothing was changed\./,
         "invalid page token": /rejected a page token.*Run again\./,
