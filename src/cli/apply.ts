@@ -146,7 +146,7 @@ export async function runApplyCommand(
   const applyIo: ApplyIo = {
     log: (line) => io.stderr.write(`${line}\n`),
     warn: (d) => io.stderr.write(`${displayDiagnostic(d, dir, errPaint)}\n`),
-    showPlan: (plan) => io.stderr.write(`${renderText(plan, { paint: errPaint, dir })}\n`),
+    showPlan: (plan) => io.stderr.write(`${renderText(plan, { paint: errPaint, applyHint: false })}\n`),
     confirm: terminal ? (plan) => confirm(plan, io) : null,
     startProgress: (tracker) =>
       startProgressDisplay(tracker, io.stderr, { interactive: isInteractive(io.stderr, io.env) }),

@@ -100,13 +100,8 @@ export async function runDemo(options: { timeScale: number }, io: DemoIo): Promi
     try {
       for (const d of first.warnings) io.stderr.write(`${displayDiagnostic(d, ACCESS_LABEL, errPaint)}\n`);
       const { plan } = await planWith(first, { refresh: "full", allowDeletes: false });
-      // The plan's closing hint names `apply --checksum`; here step 2 is that apply.
-      say(
-        renderText(plan, { paint })
-          .split("\n")
-          .filter((line) => !line.startsWith("Run `accessops apply"))
-          .join("\n"),
-      );
+      // Step 2 is the apply: no closing hint naming `apply --checksum`.
+      say(renderText(plan, { paint, applyHint: false }));
     } finally {
       first.ctx.close();
     }

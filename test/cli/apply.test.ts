@@ -92,6 +92,7 @@ describe("accessops apply", () => {
     ];
     const first = await cli([...common, "--auto-approve", "--format", "json"]);
     expect(first.stderr).toContain("Plan: ");
+    expect(first.stderr).not.toContain("to apply exactly this plan");
     expect(first.code).toBe(0);
     const report = JSON.parse(first.stdout) as ApplyReport;
     expect(report.totals.failed).toBe(0);

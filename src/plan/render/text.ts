@@ -27,6 +27,11 @@ export interface TextOptions {
    * it out when it was the default (`access`). See `ApplyCommandOptions.dir`.
    */
   dir?: string;
+  /**
+   * Close with the command that applies exactly this plan (default). Off where the plan is shown
+   * by apply itself, which is that command.
+   */
+  applyHint?: boolean;
 }
 
 /** Without --verbose, a group of assignment changes lists its accounts only up to this many. */
@@ -122,7 +127,7 @@ export function renderText(untrusted: Plan, options: TextOptions): string {
 
   if (plan.changes.length > 0) {
     out.push(`Checksum: ${plan.checksum}`);
-    if (safety.ok) {
+    if (safety.ok && options.applyHint !== false) {
       const command = applyCommand(plan, options.dir === undefined ? {} : { dir: options.dir });
       out.push(`Run \`${command}\` to apply exactly this plan.`);
     }
