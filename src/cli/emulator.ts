@@ -1,10 +1,10 @@
-import { rename, writeFile } from "node:fs/promises";
 import type { Writable } from "node:stream";
 import { type Command, InvalidArgumentError } from "commander";
 import { parseFaultSpec } from "../emulator/faults.ts";
 import { type EmulatorOptions, type RunningEmulator, seedText, startEmulator } from "../emulator/index.ts";
 import { ConfigError } from "../model/errors.ts";
 import { positiveNumberArg } from "./connection.ts";
+import { writeFileAtomic } from "./output.ts";
 
 const DEFAULT_PORT = 4566;
 const DEFAULT_LATENCY_MS = 1000;
@@ -129,9 +129,7 @@ export async function runEmulator(options: EmulatorCliOptions, io: EmulatorIo): 
   const state = emulator.state();
   await emulator.stop();
   if (options.export !== undefined) {
-    const temporary = `${options.export}.tmp-${process.pid}`;
-    await writeFile(temporary, seedText(state), "utf8");
-    await rename(temporary, options.export);
+    await writeFileAtomic(options.export, seedText(state), "--export");
     io.stderr.write(`stopped (${signal}); state written to ${options.export}\n`);
   } else {
     io.stderr.write(`stopped (${signal})\n`);

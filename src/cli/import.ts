@@ -7,12 +7,16 @@ import { type ConnectionOptions, connect } from "../aws/clients.ts";
 import { readLive } from "../aws/reader.ts";
 import { type ImportResult, importLive, wholeInstanceRequest, writeImport } from "../import/index.ts";
 import { ConfigError, EXIT_OK, InternalError } from "../model/errors.ts";
+import { shellWord } from "../plan/index.ts";
 import { checkOwnershipRegex } from "../schema/regex-guard.ts";
 import { addConnectionOptions, type ConnectionFlags } from "./connection.ts";
 import { colourEnabled, type Paint, painter } from "./output.ts";
 
 /** The access-file schema shipped with accessops (`schema/` beside `src/` and `build/`). */
 const SCHEMA_FILE = fileURLToPath(new URL("../../schema/accessops.schema.json", import.meta.url));
+
+/** Where import writes, and where plan and apply read, unless told otherwise. */
+const DEFAULT_OUT = "access";
 
 /** How many unexpected changes the round-trip error spells out. */
 const UNEXPECTED_SHOWN = 10;
@@ -40,7 +44,7 @@ export function registerImport(program: Command): void {
   const command = program
     .command("import")
     .description("write an access directory from the live instance, so the next plan shows no changes")
-    .addOption(new Option("--out <dir>", "the access directory to write").default("access"))
+    .addOption(new Option("--out <dir>", "the access directory to write").default(DEFAULT_OUT))
     .option("--force", "replace the access files (*.yaml, policies/*.json) of a non-empty directory")
     .option(
       "--external-permission-sets <regex>",
@@ -179,19 +183,22 @@ function writeSummary(result: ImportResult, dir: string, removed: number, paint:
     );
   }
   const next = paint("bold", "Next:");
+  // Both commands read `access` unless told otherwise.
+  const named = dir === DEFAULT_OUT ? "" : ` ${shellWord(dir, true)}`;
+  const [apply, plan] = [`accessops apply${named}`, `accessops plan${named}`];
   if (adoptions > 0 && stale > 0) {
     out(
-      `${next} run accessops apply once: it adds the tag ${tag.key}=${tag.value} to ${plural(adoptions, "permission set")} and re-provisions the outdated copies. After that, accessops plan shows no changes.`,
+      `${next} run ${apply} once: it adds the tag ${tag.key}=${tag.value} to ${plural(adoptions, "permission set")} and re-provisions the outdated copies. After that, ${plan} shows no changes.`,
     );
   } else if (adoptions > 0) {
     out(
-      `${next} run accessops apply once to adopt ${plural(adoptions, "permission set")}: it only adds the tag ${tag.key}=${tag.value}. After that, accessops plan shows no changes.`,
+      `${next} run ${apply} once to adopt ${plural(adoptions, "permission set")}: it only adds the tag ${tag.key}=${tag.value}. After that, ${plan} shows no changes.`,
     );
   } else if (stale > 0) {
     out(
-      `${next} run accessops apply once to re-provision the outdated copies. After that, accessops plan shows no changes.`,
+      `${next} run ${apply} once to re-provision the outdated copies. After that, ${plan} shows no changes.`,
     );
   } else {
-    out(`${next} commit ${dir}; accessops plan shows no changes.`);
+    out(`${next} commit ${dir}; ${plan} shows no changes.`);
   }
 }

@@ -1,4 +1,6 @@
+import { rename, unlink, writeFile } from "node:fs/promises";
 import type { Writable } from "node:stream";
+import { ConfigError } from "../model/errors.ts";
 
 /**
  * Colour only on a terminal, never when NO_COLOR is set (no-color.org), never for TERM=dumb.
@@ -27,4 +29,25 @@ export type Paint = (style: Style, text: string) => string;
 export function painter(enabled: boolean): Paint {
   if (!enabled) return (_style, text) => text;
   return (style, text) => `\u001b[${SGR[style][0]}m${text}\u001b[${SGR[style][1]}m`;
+}
+
+/**
+ * Writes `text` to `file` (given by `flag`) through a temporary file in the same directory and a
+ * rename, so a reader never sees half a file and a failed write leaves no stray file.
+ */
+export async function writeFileAtomic(file: string, text: string, flag: string): Promise<void> {
+  const temporary = `${file}.tmp-${process.pid}`;
+  try {
+    await writeFile(temporary, text, "utf8");
+    await rename(temporary, file);
+  } catch (error) {
+    // The temporary file may never have been created; the write error is the one to report.
+    await unlink(temporary).catch(() => undefined);
+    throw new ConfigError(
+      `cannot write ${file}: ${(error as Error).message}`,
+      [],
+      `Pass a ${flag} path in a writable directory that exists.`,
+      { cause: error },
+    );
+  }
 }

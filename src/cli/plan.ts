@@ -1,16 +1,15 @@
-import { rename, unlink, writeFile } from "node:fs/promises";
 import type { Writable } from "node:stream";
 import { type Command, Option } from "commander";
 import { scaledSession } from "../apply/run.ts";
 import type { ReadStats } from "../aws/limiter.ts";
-import { ConfigError, EXIT_CHANGES, EXIT_OK, UnsafePlanError } from "../model/errors.ts";
+import { EXIT_CHANGES, EXIT_OK, UnsafePlanError } from "../model/errors.ts";
 import type { RefreshMode } from "../model/live.ts";
 import type { Plan } from "../model/plan.ts";
 import { openSession, planWith } from "../pipeline.ts";
 import { applyCommand, renderJson, renderMarkdown, renderText, TARGETED_SCOPE } from "../plan/index.ts";
 import { count } from "../plan/words.ts";
 import { addConnectionOptions, type ConnectionFlags, sessionOptions, timeScaleOption } from "./connection.ts";
-import { colourEnabled, painter } from "./output.ts";
+import { colourEnabled, painter, writeFileAtomic } from "./output.ts";
 import { withDirPaths } from "./paths.ts";
 import { displayDiagnostic } from "./validate.ts";
 
@@ -119,7 +118,7 @@ export async function runPlan(dir: string, options: PlanCommandOptions, io: Plan
 
   const json = renderJson(plan);
   if (options.out !== undefined) {
-    await writeFileAtomic(options.out, json);
+    await writeFileAtomic(options.out, json, "--out");
     io.stderr.write(`${outNote(plan, dir, options.out)}\n`);
   }
   io.stdout.write(render(plan, json, dir, options, io));
@@ -162,25 +161,4 @@ function outNote(plan: Plan, dir: string, out: string): string {
   if (plan.changes.length === 0) return `${wrote}: no changes to apply`;
   if (!plan.safety.ok) return `${wrote}: apply will refuse this plan until the safety rails pass`;
   return `${wrote}\nRun \`${applyCommand(plan, { ...typedDir(dir), planFile: out })}\` to apply exactly this plan.`;
-}
-
-/**
- * Writes `text` to `file` through a temporary file in the same directory and a rename, so a
- * reader never sees half a plan and a failed write leaves no stray file.
- */
-export async function writeFileAtomic(file: string, text: string): Promise<void> {
-  const temporary = `${file}.tmp-${process.pid}`;
-  try {
-    await writeFile(temporary, text, "utf8");
-    await rename(temporary, file);
-  } catch (error) {
-    // The temporary file may never have been created; the write error is the one to report.
-    await unlink(temporary).catch(() => undefined);
-    throw new ConfigError(
-      `cannot write ${file}: ${(error as Error).message}`,
-      [],
-      "Pass an --out path in a writable directory that exists.",
-      { cause: error },
-    );
-  }
 }

@@ -30,8 +30,8 @@ import {
 } from "../report/index.ts";
 import { loadConfigOrThrow } from "../schema/load.ts";
 import { addConnectionOptions, type ConnectionFlags } from "./connection.ts";
+import { writeFileAtomic } from "./output.ts";
 import { withDirPaths } from "./paths.ts";
-import { writeFileAtomic } from "./plan.ts";
 
 type Stream = Writable & { isTTY?: boolean };
 
@@ -197,11 +197,11 @@ export async function runReport(dir: string, flags: ReportFlags, io: ReportIo): 
   const report = buildReport(view, filterAccess(access, flags), flags, diff, notes);
   const text = renderReport(report, format);
   if (flags.saveSnapshot) {
-    await writeFileAtomic(flags.saveSnapshot, snapshotText(snapshotOf(orgView, io.now)));
+    await writeFileAtomic(flags.saveSnapshot, snapshotText(snapshotOf(orgView, io.now)), "--save-snapshot");
     io.stderr.write(`saved the organisation snapshot to ${flags.saveSnapshot}\n`);
   }
   if (flags.out) {
-    await writeFileAtomic(flags.out, text);
+    await writeFileAtomic(flags.out, text, "--out");
     const s = report.summary;
     io.stderr.write(
       `wrote ${flags.out} (${format}): ${s.grants} grants to ${s.principals} principals in ${s.accounts} accounts, ${s.users} users\n`,

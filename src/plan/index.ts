@@ -23,7 +23,7 @@ export {
   type MarkdownOptions,
   renderMarkdown,
 } from "./render/markdown.ts";
-export { type ApplyCommandOptions, applyCommand, TARGETED_SCOPE } from "./render/summary.ts";
+export { type ApplyCommandOptions, applyCommand, shellWord, TARGETED_SCOPE } from "./render/summary.ts";
 export { renderText, type TextOptions } from "./render/text.ts";
 export {
   DEFAULT_EXPIRING_WITHIN_DAYS,

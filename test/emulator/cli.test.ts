@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
@@ -67,6 +67,18 @@ describe("accessops emulator", () => {
     second.stop("SIGINT");
     await second.exit;
     expect(await readFile(join(dir, "again.json"), "utf8")).toBe(exported);
+  });
+
+  it("says which flag to fix when --export cannot be written, and leaves no stray file", async () => {
+    const exportFile = join(dir, "no-such-folder", "state.json");
+    const emu = run({ export: exportFile });
+    await listening(emu.out);
+    emu.stop("SIGTERM");
+    const error = await emu.exit.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toContain(`cannot write ${exportFile}`);
+    expect((error as ConfigError).detail).toBe("Pass a --export path in a writable directory that exists.");
+    expect(await readdir(dir)).not.toContain("no-such-folder");
   });
 
   it("refuses a bad seed at start-up with the file, position and JSON path", async () => {

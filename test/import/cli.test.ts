@@ -48,7 +48,7 @@ describe("accessops import", () => {
       "users from your identity provider, 2 groups (2 external), 2 permission sets, 4 assignment rules for 11 assignments",
     );
     expect(stdout).toContain(
-      "Next: run accessops apply once to adopt 1 permission set: it only adds the tag managed-by=accessops.",
+      `Next: run accessops apply ${out} once to adopt 1 permission set: it only adds the tag managed-by=accessops. After that, accessops plan ${out} shows no changes.`,
     );
     expect((await readdir(out)).sort()).toEqual([
       "assignments",
@@ -123,12 +123,13 @@ describe("accessops import", () => {
   it("says when the first apply also re-provisions outdated copies", async () => {
     const stale = await startEmulator({ seed: staleSeed, latencyMs: 0, timeScale: TIME_SCALE });
     try {
-      const { stdout } = await run({ out: join(work, "stale"), endpoint: stale.endpoint });
+      const out = join(work, "stale");
+      const { stdout } = await run({ out, endpoint: stale.endpoint });
       expect(stdout).toContain(
         "1 permission set holds outdated copies in some accounts (drift that exists with or without the import): ReadOnly.",
       );
       expect(stdout).toContain(
-        "Next: run accessops apply once: it adds the tag managed-by=accessops to 1 permission set and re-provisions the outdated copies.",
+        `Next: run accessops apply ${out} once: it adds the tag managed-by=accessops to 1 permission set and re-provisions the outdated copies.`,
       );
     } finally {
       await stale.stop();

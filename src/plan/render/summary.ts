@@ -54,7 +54,7 @@ const SHELL_SAFE = /^[\w@%+=:,./-]+$/;
  * A path as one shell word: as it is when it is safe, otherwise single-quoted. A positional path
  * that starts with `-` gets `./` so it is not read as an option.
  */
-function shellWord(path: string, positional: boolean): string {
+export function shellWord(path: string, positional: boolean): string {
   const word = positional && path.startsWith("-") ? `./${path}` : path;
   return SHELL_SAFE.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
