@@ -231,10 +231,16 @@ export function createWriter(ctx: AwsContext, instance: InstanceRef): AccessWrit
         return required(out.MembershipId, "MembershipId", "CreateGroupMembership");
       } catch (error) {
         if (!(error instanceof AwsError && error.awsCode === "ConflictException")) throw error;
-        // Already a member (an earlier attempt went through): that membership is the one.
+        // Already a member (an earlier attempt went through): that membership is the one. Not a
+        // member: the conflict was a concurrent modification, and it is the error to retry on.
+        const conflict = error;
         const found = await attempt(ids("GetGroupMembershipId", address), () =>
           ctx.identityStore.send(new GetGroupMembershipIdCommand(input)),
-        );
+        ).catch((lookup: unknown) => {
+          throw lookup instanceof AwsError && lookup.awsCode === "ResourceNotFoundException"
+            ? conflict
+            : lookup;
+        });
         return required(found.MembershipId, "MembershipId", "GetGroupMembershipId");
       }
     },

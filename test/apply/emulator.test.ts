@@ -163,6 +163,8 @@ describe("apply against the emulator", () => {
       { operation: "CreateAccountAssignment", error: "ConflictException", times: 3 },
       { operation: "CreateAccountAssignment", error: "ThrottlingException", afterCalls: 4, times: 3 },
       { operation: "ListAccountAssignmentCreationStatus", error: "InternalServerException", times: 2 },
+      // A concurrent modification in the identity store: not "already a member".
+      { operation: "CreateGroupMembership", error: "ConflictException", times: 1 },
     );
     const { dir, journal } = await setup({ editOps: true });
     const run = await applyCli(dir, emu.endpoint, { journal, autoApprove: true, format: "json" });
