@@ -265,12 +265,30 @@ export const identitySourceRules: Rule = (d) => {
  * named with the character that differs, else a likely typo (`didYouMean`).
  */
 function nearName(name: string, declared: ReadonlySet<string>, didYouMean: Suggest): string {
-  const looks = skeleton(name);
-  for (const other of declared) {
-    if (other.toLowerCase() === name.toLowerCase() || skeleton(other) !== looks) continue;
-    return ` (it reads like "${other}" but is another name${difference(name, other)})`;
-  }
+  const other = bySkeleton(declared)
+    .get(skeleton(name))
+    ?.find((candidate) => candidate.toLowerCase() !== name.toLowerCase());
+  if (other !== undefined) return ` (it reads like "${other}" but is another name${difference(name, other)})`;
   return didYouMean(name, declared);
+}
+
+/** Declared names by their skeleton, in declaration order; built once per set, however many lookups. */
+const skeletonIndexes = new WeakMap<ReadonlySet<string>, ReadonlyMap<string, readonly string[]>>();
+
+function bySkeleton(declared: ReadonlySet<string>): ReadonlyMap<string, readonly string[]> {
+  let index = skeletonIndexes.get(declared);
+  if (index === undefined) {
+    const built = new Map<string, string[]>();
+    for (const other of declared) {
+      const key = skeleton(other);
+      const list = built.get(key) ?? [];
+      list.push(other);
+      built.set(key, list);
+    }
+    index = built;
+    skeletonIndexes.set(declared, index);
+  }
+  return index;
 }
 
 /** `: it has U+0430 "а" where "Platform-Admins" has U+0061 "a"`, for names of the same length; else nothing. */
