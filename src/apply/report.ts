@@ -80,7 +80,7 @@ export interface ApplyReport {
   resumed: { remaining: number; reviewed: number } | null;
   /** Wall time of the whole run (read, plan, writes, residual check), ms. */
   durationMs: number;
-  /** Every API call of the run, reads included, with throttling received and retries made. */
+  /** Every API call of the run, reads included, with throttling received and the retries of reads. */
   apiCalls: ReadStats;
 }
 

@@ -89,7 +89,11 @@ export function registerApply(program: Command): void {
       "apply without asking (needed without a terminal unless --plan or --checksum)",
       false,
     )
-    .option("--allow-deletes", "let a plan through the delete thresholds and the lockout rail", false)
+    .option(
+      "--allow-deletes",
+      "let a plan through the delete thresholds and the lockout rails (management account, your own access)",
+      false,
+    )
     .option(
       "--only-expired",
       "apply only the removal of expired assignments (for a frequent revocation schedule)",

@@ -67,7 +67,10 @@ export function registerPlan(program: Command): void {
         .choices(["full", "targeted"])
         .default("full"),
     )
-    .option("--allow-deletes", "let a plan through the delete thresholds and the lockout rail")
+    .option(
+      "--allow-deletes",
+      "let a plan through the delete thresholds and the lockout rails (management account, your own access)",
+    )
     .option("--verbose", "text: list every account, reason and unmanaged object")
     .addOption(timeScaleOption());
   addConnectionOptions(command)

@@ -168,6 +168,8 @@ export interface SafetyViolation {
  * - `outside-coverage`: a targeted read left objects out; they were not considered for deletion.
  * - `management-account-unmanaged`: a delegated administrator left management-account assignments
  *   that no rule grants alone (AWS denies it any change there).
+ * - `inactive-account-unmanaged`: assignments no rule grants in an account that is not ACTIVE were
+ *   left alone (AWS fails every assignment operation there).
  * - `caller-unknown`: accessops runs as a CI role or IAM user, so the caller rail cannot tell whose
  *   access the plan's deletions in that account remove, and no principal is protected.
  */

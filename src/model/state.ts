@@ -89,6 +89,6 @@ export type EntityOf<K extends EntityKind> = Extract<Entity, { kind: K }>;
 
 /**
  * A normalised state: every entity under its address. Producers insert in any order;
- * consumers that need determinism iterate `sortedEntries`.
+ * consumers that need determinism sort by address (`byCodeUnit`).
  */
 export type State = Map<Address, Entity>;
