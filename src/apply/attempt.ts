@@ -34,6 +34,7 @@ export function applyErrorOf(error: unknown, fallbackOperation: string): ApplyEr
       message: `${inner.message}${giveUp}`,
       failureReason: null,
       requestId: inner.requestId,
+      ...(inner.detail === "" ? {} : { fix: inner.detail }),
     };
   }
   const message = redactSecrets(inner instanceof Error ? inner.message : String(inner));

@@ -51,9 +51,11 @@ function doneByKind(entries: readonly ApplyEntry[], outcome: Outcome): string {
 function errorText(e: ApplyEntry): string {
   if (!e.error) return e.note ?? "";
   const code = e.error.code ? `${e.error.code}: ` : "";
-  return e.error.failureReason !== null
-    ? `${e.error.message}: ${e.error.failureReason}`
-    : `${code}${e.error.message}`;
+  const what =
+    e.error.failureReason !== null
+      ? `${e.error.message}: ${e.error.failureReason}`
+      : `${code}${e.error.message}`;
+  return e.error.fix === undefined ? what : `${what} ${e.error.fix}`;
 }
 
 const INDENT = "  ";

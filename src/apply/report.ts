@@ -38,6 +38,8 @@ export interface ApplyError {
   failureReason: string | null;
   /** The request id of the failed call or asynchronous request, for AWS support; null when unknown. */
   requestId: string | null;
+  /** What to do about it, when accessops knows (a missing permission, credentials, throttling). */
+  fix?: string;
 }
 
 /** One planned change and what became of it. */

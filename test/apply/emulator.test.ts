@@ -223,6 +223,8 @@ describe("apply against the emulator", () => {
     emu.addFaultRules({ operation: "CreateAccountAssignment", error: "AccessDeniedException", times: 1 });
     const second = await applyCli(dir, emu.endpoint, { journal, plan: planFile });
     expect(second.code).toBe(1);
+    // The failed change says what to do about it.
+    expect(second.stdout).toContain("sso:CreateAccountAssignment. Grant the role that runs accessops apply");
     expect(second.stderr).toContain(`resuming: 3 of ${reviewed.changes.length} reviewed changes remain`);
 
     // With the checksum alone: the journal holds the reviewed plan of that checksum.
