@@ -52,8 +52,6 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 export interface PlanOptions {
   refresh: RefreshMode;
   allowDeletes: boolean;
-  /** Days ahead for `plan.expiring`; the planner's default (7) when absent. */
-  expiringWithinDays?: number;
   /**
    * Reduce the plan to the deletions of expired assignments (`--only-expired`), so a frequent
    * schedule revokes just-in-time access on time without applying anything else.
@@ -79,7 +77,6 @@ export async function planWith(session: Session, options: PlanOptions): Promise<
     live,
     now: session.now,
     allowDeletes: options.allowDeletes,
-    ...(options.expiringWithinDays === undefined ? {} : { expiringWithinDays: options.expiringWithinDays }),
   });
   return { live, plan: options.onlyExpired ? onlyExpired(full) : full, stats };
 }

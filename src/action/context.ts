@@ -16,9 +16,8 @@ export interface RunContext {
   ref: string;
   owner: string;
   repo: string;
-  /** The run's id and attempt, for links and for the journal's name. */
+  /** The run's id, for links. */
   runId: string;
-  runAttempt: string;
   /** Who triggered the run (`GITHUB_ACTOR`); shown on unreviewed applies. */
   actor: string;
   /** `https://github.com/owner/repo/actions/runs/123`: where the job summary is. */
@@ -73,7 +72,6 @@ export async function readRunContext(env: NodeJS.ProcessEnv): Promise<RunContext
     owner,
     repo,
     runId,
-    runAttempt: env.GITHUB_RUN_ATTEMPT ?? "1",
     actor: env.GITHUB_ACTOR ?? "",
     runUrl: `${serverUrl}/${owner}/${repo}/actions/runs/${runId}`,
     apiUrl: env.GITHUB_API_URL || "https://api.github.com",

@@ -20,9 +20,10 @@ import { composeBody, type Marker, type MarkerKind } from "./marker.ts";
  * string that comes from the files or from AWS goes through `escapeMarkdown` or `codeSpan`.
  */
 
-/** GitHub aborts the upload of a job summary larger than this (bytes, per step). */
-export const STEP_SUMMARY_MAX_BYTES = 1024 * 1024;
-/** The summary's budget: below the limit with room for the Action's headings around the plan. */
+/**
+ * The summary's budget: below GitHub's 1 MiB per step (it drops a larger summary whole), with
+ * room for the Action's headings around the plan.
+ */
 const STEP_SUMMARY_BUDGET_BYTES = 1_000_000;
 /** A UTF-16 code unit never takes more than 3 bytes in UTF-8: a character budget this small always fits. */
 const MAX_UTF8_BYTES_PER_UNIT = 3;

@@ -45,8 +45,6 @@ export interface BuildPlanInput {
   now: Date;
   /** `--allow-deletes`: lets the overridable safety rails through. Does not change `changes`. */
   allowDeletes: boolean;
-  /** Look-ahead of `plan.expiring`, in days (7 when not given). */
-  expiringWithinDays?: number;
 }
 
 /**
@@ -59,7 +57,6 @@ export function buildPlan(input: BuildPlanInput): Plan {
   const resolved = resolveDesired(config, live.org, {
     now,
     callerIsManagementAccount: live.callerIsManagementAccount,
-    ...(input.expiringWithinDays === undefined ? {} : { expiringWithinDays: input.expiringWithinDays }),
   });
   const errors = resolved.diagnostics.filter((d) => d.severity === "error");
   if (errors.length > 0) {
