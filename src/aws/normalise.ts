@@ -7,7 +7,7 @@ import type {
   PermissionSet,
   Tag,
 } from "@aws-sdk/client-sso-admin";
-import { byCodeUnit, canonicalDuration, canonicalJson } from "../model/canonical.ts";
+import { byCodeUnit, canonicalDuration, canonicalJson, sortedUnique } from "../model/canonical.ts";
 import { DEFAULT_SESSION_DURATION } from "../model/config.ts";
 import { AwsError } from "../model/errors.ts";
 import type { AccountState, OrgAccount } from "../model/live.ts";
@@ -43,8 +43,6 @@ export function required<T>(value: T | null | undefined, field: string, operatio
 /** `""` and absent both mean "not set". */
 const orNull = (value: string | undefined | null): string | null =>
   value === undefined || value === null || value === "" ? null : value;
-
-const sortedUnique = (values: Iterable<string>): string[] => [...new Set(values)].sort(byCodeUnit);
 
 /** Tags as a record with sorted keys. */
 export function tagRecord(tags: readonly (Tag | OrgTag)[] | undefined | null): Record<string, string> {

@@ -14,7 +14,7 @@ import {
   type Tag,
 } from "@aws-sdk/client-sso-admin";
 import { permissionSetAddress } from "../model/address.ts";
-import { byCodeUnit } from "../model/canonical.ts";
+import { byCodeUnit, sortedUnique } from "../model/canonical.ts";
 import { AwsError } from "../model/errors.ts";
 import type { ProvisioningState } from "../model/live.ts";
 import { type CallSite, call, readAll } from "./call.ts";
@@ -191,7 +191,7 @@ export async function readProvisionedAccounts(
       return { items: out.AccountIds, next: out.NextToken };
     },
   );
-  return [...new Set(accounts)].sort(byCodeUnit);
+  return sortedUnique(accounts);
 }
 
 /** Everything about one permission set beyond its description: 6 calls (more with pages). */

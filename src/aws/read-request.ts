@@ -1,4 +1,4 @@
-import { byCodeUnit } from "../model/canonical.ts";
+import { sortedUnique } from "../model/canonical.ts";
 import type { Config, IdentitySource } from "../model/config.ts";
 import type { RefreshMode } from "../model/live.ts";
 import type { PrincipalType } from "../model/state.ts";
@@ -61,8 +61,6 @@ export interface ReadRequest {
    */
   accountTags: boolean;
 }
-
-const sortedUnique = (values: Iterable<string>): string[] => [...new Set(values)].sort(byCodeUnit);
 
 /** Derives what to read from a validated configuration. */
 export function readRequestFor(

@@ -68,3 +68,6 @@ export function canonicalDuration(text: string): string {
 
 /** Compare strings by code unit, the one ordering used for every sorted list. */
 export const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The distinct values, sorted by code unit. */
+export const sortedUnique = (values: Iterable<string>): string[] => [...new Set(values)].sort(byCodeUnit);

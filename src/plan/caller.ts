@@ -6,7 +6,7 @@ import {
   principalAddress,
   userAddress,
 } from "../model/address.ts";
-import { byCodeUnit } from "../model/canonical.ts";
+import { byCodeUnit, sortedUnique } from "../model/canonical.ts";
 import type { Config } from "../model/config.ts";
 import type { CallerIdentity, Live } from "../model/live.ts";
 import type { Change, PlanWarning } from "../model/plan.ts";
@@ -103,7 +103,7 @@ export function callerLoss(live: Live, changes: readonly Change[]): CallerLoss |
   // them removed and no known route left, the caller may lose access.
   return {
     caller: { ...caller, permissionSet, userName },
-    addresses: [...new Set(removed.map((r) => assignmentAddress(r.assignment)))].sort(byCodeUnit),
+    addresses: sortedUnique(removed.map((r) => assignmentAddress(r.assignment))),
     through: [
       ...new Set(
         removed.map((r) => principalAddress(r.assignment.principalType, r.assignment.principalName)),

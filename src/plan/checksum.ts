@@ -1,4 +1,4 @@
-import { byCodeUnit, canonicalJson, sha256Hex } from "../model/canonical.ts";
+import { canonicalJson, sha256Hex, sortedUnique } from "../model/canonical.ts";
 import type { Change, Plan } from "../model/plan.ts";
 
 /** sha256 (hex) of the canonical JSON of the changes: what `apply --checksum` compares. */
@@ -14,7 +14,7 @@ export function planChecksum(changes: readonly Change[]): string {
 export function diffPlans(reviewed: Pick<Plan, "changes">, current: Pick<Plan, "changes">): string[] {
   const before = new Map(reviewed.changes.map((c) => [c.address, c]));
   const after = new Map(current.changes.map((c) => [c.address, c]));
-  const addresses = [...new Set([...before.keys(), ...after.keys()])].sort(byCodeUnit);
+  const addresses = sortedUnique([...before.keys(), ...after.keys()]);
   const lines: string[] = [];
   for (const address of addresses) {
     const was = before.get(address);
@@ -34,7 +34,7 @@ export function diffPlans(reviewed: Pick<Plan, "changes">, current: Pick<Plan, "
 
 /** Which top-level parts of two changes at one address differ: `fields`, `after`, `reason`... */
 function differingParts(a: Change, b: Change): string[] {
-  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort(byCodeUnit);
+  const keys = sortedUnique([...Object.keys(a), ...Object.keys(b)]);
   const ra = a as unknown as Record<string, unknown>;
   const rb = b as unknown as Record<string, unknown>;
   return keys.filter((k) => canonicalJson(ra[k]) !== canonicalJson(rb[k]));

@@ -5,7 +5,7 @@ import {
   permissionSetAddress,
   userAddress,
 } from "../model/address.ts";
-import { byCodeUnit, canonicalDuration, sortKeysDeep } from "../model/canonical.ts";
+import { byCodeUnit, canonicalDuration, sortedUnique, sortKeysDeep } from "../model/canonical.ts";
 import type { AssignmentRule, Config, PermissionSetDecl, SourceLocation } from "../model/config.ts";
 import type { Diagnostic } from "../model/errors.ts";
 import type { OrgAccount, OrgSnapshot } from "../model/live.ts";
@@ -419,8 +419,4 @@ function latestExpiry(rules: readonly Provenance[]): string | null {
     if (latest === null || Date.parse(p.expires) > Date.parse(latest)) latest = p.expires;
   }
   return latest;
-}
-
-function sortedUnique(values: readonly string[]): string[] {
-  return [...new Set(values)].sort(byCodeUnit);
 }

@@ -5,7 +5,7 @@ import {
   principalAddress,
   userAddress,
 } from "../model/address.ts";
-import { byCodeUnit } from "../model/canonical.ts";
+import { byCodeUnit, sortedUnique } from "../model/canonical.ts";
 import type { Config } from "../model/config.ts";
 import type { Live } from "../model/live.ts";
 import type { Change, Plan, SafetyRule, SafetyViolation } from "../model/plan.ts";
@@ -192,7 +192,7 @@ export function recreatedGroupRail(input: SafetyInput): RailFinding[] {
     if ([...pairs].some((p) => holding.has(p))) continue;
     const orphaned = [...pairs].filter((p) => orphanPairs.has(p));
     if (orphaned.length === 0) continue;
-    const oldIds = [...new Set(orphaned.flatMap((p) => [...(orphanPairs.get(p) ?? [])]))].sort(byCodeUnit);
+    const oldIds = sortedUnique(orphaned.flatMap((p) => [...(orphanPairs.get(p) ?? [])]));
     out.push(
       violation(
         "recreated-group",

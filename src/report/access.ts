@@ -1,5 +1,5 @@
 import { assignmentAddress } from "../model/address.ts";
-import { byCodeUnit } from "../model/canonical.ts";
+import { byCodeUnit, sortedUnique } from "../model/canonical.ts";
 import type { Config } from "../model/config.ts";
 import { ConfigError } from "../model/errors.ts";
 import type { Live, OrgSnapshot } from "../model/live.ts";
@@ -257,8 +257,6 @@ function compareGrants(a: Grant, b: Grant): number {
     byCodeUnit(a.permissionSet, b.permissionSet)
   );
 }
-
-const sortedUnique = (values: readonly string[]): string[] => [...new Set(values)].sort(byCodeUnit);
 
 /** What to keep: `--principal` (a group or user name) and `--account` (an id or a name). */
 export interface AccessFilter {

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { byCodeUnit } from "../model/canonical.ts";
+import { sortedUnique } from "../model/canonical.ts";
 import type { Provenance } from "../model/plan.ts";
 import { describeReasons, describeRules, type Report, viewTitle } from "./report.ts";
 
@@ -40,18 +40,18 @@ export interface HtmlData {
 /** The embedded data of a report (exported for tests of the page's contract). */
 export function htmlData(report: Report): HtmlData {
   const access = report.access;
-  const ous = [...new Set(["Root", ...access.accounts.map((a) => a.ouPath)])].sort(byCodeUnit);
+  const ous = sortedUnique(["Root", ...access.accounts.map((a) => a.ouPath)]);
   // Every ancestor OU too, so the OU filter can select a parent with no account of its own.
   for (const path of [...ous]) {
     const parts = path.split("/");
     for (let i = 1; i < parts.length; i++) ous.push(parts.slice(0, i).join("/"));
   }
-  const ouList = [...new Set(ous)].sort(byCodeUnit);
+  const ouList = sortedUnique(ous);
   const ouIndex = new Map(ouList.map((p, i) => [p, i]));
   const accountIndex = new Map(access.accounts.map((a, i) => [a.id, i]));
   const principalIndex = new Map(access.principals.map((p, i) => [`${p.type}\u0000${p.name}`, i]));
   const grants = report.diff ? [...access.grants, ...report.diff.grants.map((c) => c.item)] : access.grants;
-  const setNames = [...new Set(grants.map((g) => g.permissionSet))].sort(byCodeUnit);
+  const setNames = sortedUnique(grants.map((g) => g.permissionSet));
   const setIndex = new Map(setNames.map((n, i) => [n, i]));
   const admin = new Map<string, boolean>();
   for (const g of grants) admin.set(g.permissionSet, (admin.get(g.permissionSet) ?? false) || g.admin);

@@ -1,4 +1,4 @@
-import { byCodeUnit, canonicalJson } from "../../model/canonical.ts";
+import { byCodeUnit, canonicalJson, sortedUnique } from "../../model/canonical.ts";
 import type { Change, ChangeAction, ExpiringAccess, FieldChange, Plan } from "../../model/plan.ts";
 import type { CustomerManagedPolicyRef, Entity } from "../../model/state.ts";
 import { count } from "../words.ts";
@@ -95,7 +95,7 @@ export function fieldLines(field: string, change: FieldChange): DetailLine[] {
   if (field === "tags" && (isRecord(from) || isRecord(to))) {
     const before = isRecord(from) ? from : {};
     const after = isRecord(to) ? to : {};
-    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort(byCodeUnit);
+    const keys = sortedUnique([...Object.keys(before), ...Object.keys(after)]);
     const lines: DetailLine[] = [{ mark, depth: 0, text: `${field}:` }];
     for (const key of keys) {
       const a = before[key];
