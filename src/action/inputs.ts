@@ -1,6 +1,7 @@
 import { posix } from "node:path";
 import { ConfigError } from "../model/errors.ts";
 import type { RefreshMode } from "../model/live.ts";
+import { PLAN_CHECKSUM } from "../plan/checksum.ts";
 
 /** What the Action does in this step (see docs/github-action.md). */
 export type ActionCommand = "plan" | "apply" | "drift";
@@ -63,7 +64,6 @@ const COMMENT_MODES: readonly CommentMode[] = ["update", "off"];
 /** The YAML 1.2 core schema's booleans, which `core.getBooleanInput` also accepts. */
 const TRUE = new Set(["true", "True", "TRUE"]);
 const FALSE = new Set(["false", "False", "FALSE"]);
-const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 /**
  * The access path in one spelling (`./access/` is `access`): it names the path's comment and
@@ -101,7 +101,7 @@ export function parseInputs(read: (name: InputName) => string): ActionInputs {
   };
 
   const checksum = optional("checksum")?.toLowerCase() ?? null;
-  if (checksum !== null && !SHA256_HEX.test(checksum)) {
+  if (checksum !== null && !PLAN_CHECKSUM.test(checksum)) {
     problems.push(`checksum is "${checksum}"; use the 64-hex-digit plan checksum a plan run printed`);
   }
   const maxRateText = optional("max-rate");

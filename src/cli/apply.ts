@@ -11,10 +11,10 @@ import { type Clock, systemClock } from "../aws/clock.ts";
 import { ConfigError, EXIT_ERROR, EXIT_OK } from "../model/errors.ts";
 import type { RefreshMode } from "../model/live.ts";
 import type { Plan } from "../model/plan.ts";
-import { parsePlanJson, renderText } from "../plan/index.ts";
+import { PLAN_CHECKSUM, parsePlanJson, renderText } from "../plan/index.ts";
 import { addConnectionOptions, type ConnectionFlags, sessionOptions, timeScaleOption } from "./connection.ts";
 import { colourEnabled, painter } from "./output.ts";
-import { withDirPaths } from "./paths.ts";
+import { DEFAULT_DIR, withDirPaths } from "./paths.ts";
 import { displayDiagnostic } from "./validate.ts";
 
 export type ApplyFormat = "text" | "markdown" | "json";
@@ -46,16 +46,14 @@ export interface ApplyCliIo {
   clock: Clock;
 }
 
-const DEFAULT_DIR = "access";
 /** The shell's convention for a process ended by Ctrl-C (128 + SIGINT). */
 const EXIT_INTERRUPTED = 130;
 const INTERRUPTED =
   "interrupted: requests already sent keep running at AWS. Run the same apply again to finish: it waits for them first and repeats nothing.";
-const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 function checksumArg(value: string): string {
   const v = value.trim().toLowerCase();
-  if (!SHA256_HEX.test(v)) {
+  if (!PLAN_CHECKSUM.test(v)) {
     throw new InvalidArgumentError(
       `expected the 64-hex-digit plan checksum that accessops plan prints, got "${value}"`,
     );

@@ -11,12 +11,10 @@ import { shellWord } from "../plan/index.ts";
 import { checkOwnershipRegex } from "../schema/regex-guard.ts";
 import { addConnectionOptions, type ConnectionFlags } from "./connection.ts";
 import { colourEnabled, type Paint, painter } from "./output.ts";
+import { DEFAULT_DIR } from "./paths.ts";
 
 /** The access-file schema shipped with accessops (`schema/` beside `src/` and `build/`). */
 const SCHEMA_FILE = fileURLToPath(new URL("../../schema/accessops.schema.json", import.meta.url));
-
-/** Where import writes, and where plan and apply read, unless told otherwise. */
-const DEFAULT_OUT = "access";
 
 /** How many unexpected changes the round-trip error spells out. */
 const UNEXPECTED_SHOWN = 10;
@@ -44,7 +42,7 @@ export function registerImport(program: Command): void {
   const command = program
     .command("import")
     .description("write an access directory from the live instance, so the next plan shows no changes")
-    .addOption(new Option("--out <dir>", "the access directory to write").default(DEFAULT_OUT))
+    .addOption(new Option("--out <dir>", "the access directory to write").default(DEFAULT_DIR))
     .option("--force", "replace the access files (*.yaml, policies/*.json) of a non-empty directory")
     .option(
       "--external-permission-sets <regex>",
@@ -184,7 +182,7 @@ function writeSummary(result: ImportResult, dir: string, removed: number, paint:
   }
   const next = paint("bold", "Next:");
   // Both commands read `access` unless told otherwise.
-  const named = dir === DEFAULT_OUT ? "" : ` ${shellWord(dir, true)}`;
+  const named = dir === DEFAULT_DIR ? "" : ` ${shellWord(dir, true)}`;
   const [apply, plan] = [`accessops apply${named}`, `accessops plan${named}`];
   if (adoptions > 0 && stale > 0) {
     out(

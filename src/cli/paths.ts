@@ -1,6 +1,9 @@
 import { join } from "node:path";
 import { ConfigError } from "../model/errors.ts";
 
+/** The access directory every command reads (and import writes) when none is given. */
+export const DEFAULT_DIR = "access";
+
 /**
  * Runs `fn`; a `ConfigError` it throws is re-thrown with its diagnostics' files shown from where
  * the user ran the command (`access/x.yaml:3:5` rather than `x.yaml:3:5`), so they can be opened.

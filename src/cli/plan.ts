@@ -10,7 +10,7 @@ import { applyCommand, renderJson, renderMarkdown, renderText, TARGETED_SCOPE } 
 import { count } from "../plan/words.ts";
 import { addConnectionOptions, type ConnectionFlags, sessionOptions, timeScaleOption } from "./connection.ts";
 import { colourEnabled, painter, writeFileAtomic } from "./output.ts";
-import { withDirPaths } from "./paths.ts";
+import { DEFAULT_DIR, withDirPaths } from "./paths.ts";
 import { displayDiagnostic } from "./validate.ts";
 
 export type PlanFormat = "text" | "markdown" | "json";
@@ -46,8 +46,6 @@ export interface PlanIo {
 /** What a targeted read leaves out (docs/aws-reading.md), said on every targeted plan. */
 const TARGETED_NOTE = `refresh targeted: ${TARGETED_SCOPE}`;
 
-/** The access directory when none is given. */
-const DEFAULT_DIR = "access";
 const MS_PER_SECOND = 1000;
 
 export function registerPlan(program: Command): void {

@@ -31,7 +31,7 @@ import {
 import { loadConfigOrThrow } from "../schema/load.ts";
 import { addConnectionOptions, type ConnectionFlags } from "./connection.ts";
 import { writeFileAtomic } from "./output.ts";
-import { withDirPaths } from "./paths.ts";
+import { DEFAULT_DIR, withDirPaths } from "./paths.ts";
 
 type Stream = Writable & { isTTY?: boolean };
 
@@ -58,8 +58,6 @@ export interface ReportIo {
   limits?: ConnectionOptions["limits"];
 }
 
-/** The access directory when none is given. */
-const DEFAULT_DIR = "access";
 const DEFAULT_EXPIRING_WITHIN_DAYS = 7;
 const MS_PER_DAY = 86_400_000;
 /** The format `--out` implies by its extension, when `--format` is not given. */

@@ -5,6 +5,7 @@ import type { Config } from "../model/config.ts";
 import { type Diagnostic, EXIT_ERROR, EXIT_OK } from "../model/errors.ts";
 import { loadAccessDir } from "../schema/load.ts";
 import { colourEnabled, type Paint, painter } from "./output.ts";
+import { DEFAULT_DIR } from "./paths.ts";
 import { packageVersion } from "./version.ts";
 
 export type ValidateFormat = "text" | "json";
@@ -45,7 +46,7 @@ export function registerValidate(program: Command): void {
   program
     .command("validate")
     .description("check the access files (shape, references, AWS limits) without calling AWS")
-    .argument("[dir]", "the access directory", "access")
+    .argument("[dir]", "the access directory", DEFAULT_DIR)
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
     .version(packageVersion(), "-V, --version", "print the version")
     .addHelpText(

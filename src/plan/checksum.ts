@@ -1,6 +1,9 @@
 import { canonicalJson, sha256Hex, sortedUnique } from "../model/canonical.ts";
 import type { Change, Plan } from "../model/plan.ts";
 
+/** What a plan checksum looks like: 64 lower-case hex digits. */
+export const PLAN_CHECKSUM = /^[0-9a-f]{64}$/;
+
 /** sha256 (hex) of the canonical JSON of the changes: what `apply --checksum` compares. */
 export function planChecksum(changes: readonly Change[]): string {
   return sha256Hex(canonicalJson(changes));

@@ -4,7 +4,7 @@
  */
 export { accessSummary, describeAccessDelta, groupAssignments } from "./access.ts";
 export { type BuildPlanInput, buildPlan } from "./build.ts";
-export { diffPlans, planChecksum } from "./checksum.ts";
+export { diffPlans, PLAN_CHECKSUM, planChecksum } from "./checksum.ts";
 export { isExpiredDeletion, onlyExpired } from "./expiry.ts";
 export { APPLY_ORDER, orderChanges, type Phase } from "./order.ts";
 export { describeAccounts, indexOrg, type OrgIndex } from "./org.ts";
