@@ -31,6 +31,12 @@ export const INJECTED_FAILURE_REASON =
   "Received a 409 status error: Cannot exceed quota for RolesPerAccount: 1000";
 
 /** The error a forged or misused NextToken gets from each service. */
+/** A list answer: `body`, with `NextToken` when there are more pages (AWS omits it on the last). */
+export const withToken = (
+  body: Record<string, unknown>,
+  nextToken: string | undefined,
+): Record<string, unknown> => (nextToken === undefined ? body : { ...body, NextToken: nextToken });
+
 export function invalidToken(service: ServiceName): ServiceError {
   if (service === "organizations") {
     return new ServiceError(

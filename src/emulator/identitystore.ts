@@ -1,4 +1,4 @@
-import { type CallContext, epochSeconds, type HandlerTable, obj, req, str } from "./call.ts";
+import { type CallContext, epochSeconds, type HandlerTable, obj, req, str, withToken } from "./call.ts";
 import { coralMessage, validateShape } from "./model.ts";
 import { changeKeys, USER_ATTRIBUTE_MEMBERS, upperFirst, userAttributeMember } from "./seed.ts";
 import { quotaExceeded, ServiceError, validation } from "./service-error.ts";
@@ -107,9 +107,6 @@ function membershipOut(store: Store, m: MembershipRec): Record<string, unknown> 
     UpdatedAt: epochSeconds(m.updatedMs),
   };
 }
-
-const withToken = (body: Record<string, unknown>, nextToken: string | undefined): Record<string, unknown> =>
-  nextToken === undefined ? body : { ...body, NextToken: nextToken };
 
 function checkReserved(name: string): void {
   if (RESERVED_NAMES.has(name)) {

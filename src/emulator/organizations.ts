@@ -1,5 +1,5 @@
 import type { AccountState } from "../model/live.ts";
-import { epochSeconds, type HandlerTable, req } from "./call.ts";
+import { epochSeconds, type HandlerTable, req, withToken } from "./call.ts";
 import { ServiceError } from "./service-error.ts";
 import { SortedMap } from "./sorted-map.ts";
 import type { AccountRec, OuRec, Store } from "./state.ts";
@@ -66,9 +66,6 @@ function rootOut(store: Store): Record<string, unknown> {
     PolicyTypes: [],
   };
 }
-
-const withToken = (body: Record<string, unknown>, nextToken: string | undefined): Record<string, unknown> =>
-  nextToken === undefined ? body : { ...body, NextToken: nextToken };
 
 function checkParent(store: Store, parentId: string): void {
   if (parentId !== store.organization.rootId && !store.ous.has(parentId)) {

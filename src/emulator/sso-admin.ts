@@ -1,7 +1,7 @@
 import { durationSeconds } from "../model/canonical.ts";
 import type { PrincipalType } from "../model/state.ts";
 import type { AssignmentTarget } from "./async-ops.ts";
-import { type CallContext, epochSeconds, type HandlerTable, obj, req, str } from "./call.ts";
+import { type CallContext, epochSeconds, type HandlerTable, obj, req, str, withToken } from "./call.ts";
 import { randomHex } from "./random.ts";
 import { MAX_SESSION_SECONDS, MIN_SESSION_SECONDS } from "./seed.ts";
 import {
@@ -192,9 +192,6 @@ function pageOfMap<V, T>(
   const page = ctx.engine.page(ctx, input, map, fingerprint);
   return { items: page.items.map(out), nextToken: page.nextToken };
 }
-
-const withToken = (body: Record<string, unknown>, nextToken: string | undefined): Record<string, unknown> =>
-  nextToken === undefined ? body : { ...body, NextToken: nextToken };
 
 function assignmentTargetOf(ctx: CallContext, input: Record<string, unknown>): AssignmentTarget {
   const ps = permissionSetOf(ctx, input);
