@@ -7,6 +7,7 @@ import type { Provenance } from "../model/plan.ts";
 import type { Address, AssignmentEntity, PermissionSetEntity, PrincipalType } from "../model/state.ts";
 import { ADMINISTRATOR_PERMISSION_SET, grantsFullAccess, isAdministratorClass } from "../plan/policies.ts";
 import { DEFAULT_EXPIRING_WITHIN_DAYS, resolveDesired } from "../plan/resolve.ts";
+import { nearest } from "../schema/suggest.ts";
 
 /**
  * Effective access: who can reach which account with which permission set, and why. Built from
@@ -276,6 +277,18 @@ export function filterAccess(access: EffectiveAccess, filter: AccessFilter): Eff
     where === null
       ? null
       : new Set(access.accounts.filter((a) => a.id === where || a.name === where).map((a) => a.id));
+  if (account !== null && account.size === 0) {
+    // Every account of the organisation is in the report: no match is a typo, not "nobody".
+    const near = nearest(
+      where as string,
+      access.accounts.map((a) => a.name),
+    );
+    throw new ConfigError(
+      `--account ${where} is no account of the organisation (neither an id nor a name)`,
+      [],
+      `${near === null ? "" : `Did you mean ${near}? `}Pass an account id or name as the organisation lists it.`,
+    );
+  }
   const principals = new Map<string, ReportPrincipal>();
   for (const p of access.principals) {
     if (who === null || p.name === who) principals.set(`${p.type}\u0000${p.name}`, p);

@@ -141,6 +141,15 @@ describe("filtering by principal and account", () => {
     },
     { name: "a principal nobody is", principal: "mallory", grants: 0, rows: [] },
   ];
+  it("refuses an account that is not in the organisation, with the nearest name", () => {
+    expect(() => filterAccess(files(), { principal: null, account: "prod-paymnets" })).toThrow(
+      expect.objectContaining({
+        message: "--account prod-paymnets is no account of the organisation (neither an id nor a name)",
+        detail: "Did you mean prod-payments? Pass an account id or name as the organisation lists it.",
+      }),
+    );
+  });
+
   it.each(rows)("$name", ({ principal, account, grants, rows: expected }) => {
     const filtered = filterAccess(files(), { principal: principal ?? null, account: account ?? null });
     expect(filtered.grants).toHaveLength(grants);
