@@ -75801,6 +75801,7 @@ function canonicalDuration(text2) {
   return `PT${h5 ? `${h5}H` : ""}${m3 ? `${m3}M` : ""}${s2 ? `${s2}S` : ""}`;
 }
 var byCodeUnit = (a5, b5) => a5 < b5 ? -1 : a5 > b5 ? 1 : 0;
+var sortedUnique = (values) => [...new Set(values)].sort(byCodeUnit);
 
 // src/model/address.ts
 var ADDRESS_PREFIX = {
@@ -76258,7 +76259,7 @@ function callerLoss(live, changes) {
   if (kept.some((r5) => r5.known)) return null;
   return {
     caller: { ...caller, permissionSet: permissionSet2, userName: userName3 },
-    addresses: [...new Set(removed.map((r5) => assignmentAddress(r5.assignment)))].sort(byCodeUnit),
+    addresses: sortedUnique(removed.map((r5) => assignmentAddress(r5.assignment))),
     through: [
       ...new Set(
         removed.map((r5) => principalAddress(r5.assignment.principalType, r5.assignment.principalName))
@@ -76283,13 +76284,14 @@ function callerWarnings(config, live, changes) {
 }
 
 // src/plan/checksum.ts
+var PLAN_CHECKSUM = /^[0-9a-f]{64}$/;
 function planChecksum(changes) {
   return sha256Hex(canonicalJson(changes));
 }
 function diffPlans(reviewed, current) {
   const before2 = new Map(reviewed.changes.map((c5) => [c5.address, c5]));
   const after = new Map(current.changes.map((c5) => [c5.address, c5]));
-  const addresses = [.../* @__PURE__ */ new Set([...before2.keys(), ...after.keys()])].sort(byCodeUnit);
+  const addresses = sortedUnique([...before2.keys(), ...after.keys()]);
   const lines = [];
   for (const address of addresses) {
     const was = before2.get(address);
@@ -76307,7 +76309,7 @@ function diffPlans(reviewed, current) {
   return lines;
 }
 function differingParts(a5, b5) {
-  const keys = [.../* @__PURE__ */ new Set([...Object.keys(a5), ...Object.keys(b5)])].sort(byCodeUnit);
+  const keys = sortedUnique([...Object.keys(a5), ...Object.keys(b5)]);
   const ra = a5;
   const rb = b5;
   return keys.filter((k5) => canonicalJson(ra[k5]) !== canonicalJson(rb[k5]));
@@ -77112,9 +77114,6 @@ function latestExpiry(rules) {
   }
   return latest;
 }
-function sortedUnique(values) {
-  return [...new Set(values)].sort(byCodeUnit);
-}
 
 // src/plan/policies.ts
 var ADMINISTRATOR_POLICY_ARN = "arn:aws:iam::aws:policy/AdministratorAccess";
@@ -77269,7 +77268,7 @@ function recreatedGroupRail(input) {
     if ([...pairs].some((p3) => holding.has(p3))) continue;
     const orphaned = [...pairs].filter((p3) => orphanPairs.has(p3));
     if (orphaned.length === 0) continue;
-    const oldIds = [...new Set(orphaned.flatMap((p3) => [...orphanPairs.get(p3) ?? []]))].sort(byCodeUnit);
+    const oldIds = sortedUnique(orphaned.flatMap((p3) => [...orphanPairs.get(p3) ?? []]));
     out.push(
       violation(
         "recreated-group",
@@ -77616,8 +77615,7 @@ function buildPlan(input) {
   const { config, live, now, allowDeletes } = input;
   const resolved = resolveDesired(config, live.org, {
     now,
-    callerIsManagementAccount: live.callerIsManagementAccount,
-    ...input.expiringWithinDays === void 0 ? {} : { expiringWithinDays: input.expiringWithinDays }
+    callerIsManagementAccount: live.callerIsManagementAccount
   });
   const errors = resolved.diagnostics.filter((d5) => d5.severity === "error");
   if (errors.length > 0) {
@@ -77990,7 +77988,7 @@ function fieldLines(field, change) {
   if (field === "tags" && (isRecord(from) || isRecord(to))) {
     const before2 = isRecord(from) ? from : {};
     const after = isRecord(to) ? to : {};
-    const keys = [.../* @__PURE__ */ new Set([...Object.keys(before2), ...Object.keys(after)])].sort(byCodeUnit);
+    const keys = sortedUnique([...Object.keys(before2), ...Object.keys(after)]);
     const lines = [{ mark, depth: 0, text: `${field}:` }];
     for (const key of keys) {
       const a5 = before2[key];
@@ -78453,7 +78451,7 @@ function renderText(untrusted, options) {
   }
   if (plan.changes.length > 0) {
     out.push(`Checksum: ${plan.checksum}`);
-    if (safety.ok) {
+    if (safety.ok && options.applyHint !== false) {
       const command5 = applyCommand(plan, options.dir === void 0 ? {} : { dir: options.dir });
       out.push(`Run \`${command5}\` to apply exactly this plan.`);
     }
@@ -78559,7 +78557,8 @@ function costLine(report) {
 function errorText(e5) {
   if (!e5.error) return e5.note ?? "";
   const code2 = e5.error.code ? `${e5.error.code}: ` : "";
-  return e5.error.failureReason !== null ? `${e5.error.message}: ${e5.error.failureReason}` : `${code2}${e5.error.message}`;
+  const what = e5.error.failureReason !== null ? `${e5.error.message}: ${e5.error.failureReason}` : `${code2}${e5.error.message}`;
+  return e5.error.fix === void 0 ? what : `${what} ${e5.error.fix}`;
 }
 var MARKDOWN_ROWS_MAX = 50;
 function renderReportMarkdown(report, options = {}) {
@@ -78966,6 +78965,15 @@ var import_client_sso_admin = __toESM(require_dist_cjs17(), 1);
 
 // src/aws/call.ts
 var MS_PER_SECOND4 = 1e3;
+var IAM_PREFIX = {
+  "sso-admin": "sso",
+  identitystore: "identitystore",
+  organizations: "organizations",
+  sts: "sts"
+};
+function iamAction(site) {
+  return `${IAM_PREFIX[site.service]}:${site.operation}`;
+}
 var fieldsOf = (error4) => error4 !== null && typeof error4 === "object" ? error4 : {};
 var ACCESS_DENIED = /* @__PURE__ */ new Set(["AccessDeniedException", "AccessDenied"]);
 var BAD_CREDENTIALS = /* @__PURE__ */ new Set([
@@ -78977,7 +78985,7 @@ var BAD_CREDENTIALS = /* @__PURE__ */ new Set([
   "MissingAuthenticationTokenException"
 ]);
 function advice(ctx, site, code2, message, reason2, exhausted) {
-  const action = `${site.service}:${site.operation}`;
+  const action = iamAction(site);
   if (exhausted?.reason === "throttling") {
     return `AWS kept throttling ${site.operation} for ${Math.round(exhausted.elapsedMs / MS_PER_SECOND4)} s although accessops paces its calls under the quota; another tool is probably using the same quota. Run again, or lower accessops's pace with --max-rate.`;
   }
@@ -79088,7 +79096,6 @@ function required(value, field, operation2) {
   return value;
 }
 var orNull = (value) => value === void 0 || value === null || value === "" ? null : value;
-var sortedUnique2 = (values) => [...new Set(values)].sort(byCodeUnit);
 function tagRecord(tags) {
   const entries = (tags ?? []).filter((t) => typeof t.Key === "string").map((t) => [t.Key, t.Value ?? ""]).sort(([a5], [b5]) => byCodeUnit(a5, b5));
   return Object.fromEntries(entries);
@@ -79126,7 +79133,7 @@ function permissionSetEntity(parts) {
     description: orNull(described.Description),
     sessionDuration: canonicalDuration(orNull(described.SessionDuration) ?? DEFAULT_SESSION_DURATION),
     relayState: orNull(described.RelayState),
-    managedPolicies: sortedUnique2(
+    managedPolicies: sortedUnique(
       (details?.managedPolicies ?? []).map((p3) => p3.Arn).filter((a5) => !!a5)
     ),
     customerManagedPolicies: customerManagedRefs(details?.customerManagedPolicies),
@@ -79147,7 +79154,7 @@ function userEntity(u) {
     displayName: u.DisplayName ?? "",
     givenName: u.Name?.GivenName ?? "",
     familyName: u.Name?.FamilyName ?? "",
-    emails: sortedUnique2((u.Emails ?? []).map((e5) => e5.Value).filter((v) => !!v))
+    emails: sortedUnique((u.Emails ?? []).map((e5) => e5.Value).filter((v) => !!v))
   };
 }
 var hasExternalIds = (g5) => (g5.ExternalIds ?? []).length > 0;
@@ -79453,7 +79460,7 @@ function createWriter(ctx, instance) {
             awsCode: error4.awsCode,
             requestId: error4.requestId,
             message: error4.message,
-            detail: `The credentials in use may not call ${site.service === "sso-admin" ? "sso" : site.service}:${site.operation}. Grant the role that runs accessops apply the actions of docs/iam/apply-role-policy.json, then run again.`
+            detail: `The credentials in use may not call ${iamAction(site)}. Grant the role that runs accessops apply the actions of docs/iam/apply-role-policy.json, then run again.`
           },
           { cause: error4 }
         );
@@ -79559,10 +79566,13 @@ function createWriter(ctx, instance) {
         return required(out.MembershipId, "MembershipId", "CreateGroupMembership");
       } catch (error4) {
         if (!(error4 instanceof AwsError && error4.awsCode === "ConflictException")) throw error4;
+        const conflict = error4;
         const found = await attempt2(
           ids("GetGroupMembershipId", address),
           () => ctx.identityStore.send(new import_client_identitystore2.GetGroupMembershipIdCommand(input))
-        );
+        ).catch((lookup) => {
+          throw lookup instanceof AwsError && lookup.awsCode === "ResourceNotFoundException" ? conflict : lookup;
+        });
         return required(found.MembershipId, "MembershipId", "GetGroupMembershipId");
       }
     },
@@ -79990,21 +80000,20 @@ async function logged(debug2, clock, key, send) {
 }
 
 // src/aws/read-request.ts
-var sortedUnique3 = (values) => [...new Set(values)].sort(byCodeUnit);
 function readRequestFor(config, options) {
   const { settings: settings2 } = config;
   const ruleGroups = config.assignments.filter((r5) => r5.principal.type === "GROUP").map((r5) => r5.principal.name);
   const ruleUsers = config.assignments.filter((r5) => r5.principal.type === "USER").map((r5) => r5.principal.name);
-  const groups = sortedUnique3([...config.groups.map((g5) => g5.name), ...ruleGroups]);
-  const users = sortedUnique3([
+  const groups = sortedUnique([...config.groups.map((g5) => g5.name), ...ruleGroups]);
+  const users = sortedUnique([
     ...config.users.map((u) => u.userName),
     ...config.groups.flatMap((g5) => g5.members),
     ...ruleUsers
   ]);
-  const managedGroups = settings2.identitySource === "identity-center" ? sortedUnique3(config.groups.filter((g5) => !g5.external).map((g5) => g5.name)) : [];
+  const managedGroups = settings2.identitySource === "identity-center" ? sortedUnique(config.groups.filter((g5) => !g5.external).map((g5) => g5.name)) : [];
   const principals = [
     ...groups.map((name) => ({ type: "GROUP", name })),
-    ...sortedUnique3([...config.users.map((u) => u.userName), ...ruleUsers]).map(
+    ...sortedUnique([...config.users.map((u) => u.userName), ...ruleUsers]).map(
       (name) => ({ type: "USER", name })
     )
   ];
@@ -80019,7 +80028,7 @@ function readRequestFor(config, options) {
     groups,
     users,
     managedGroups,
-    permissionSets: sortedUnique3(config.permissionSets.flatMap((p3) => [p3.name, ...p3.previously])),
+    permissionSets: sortedUnique(config.permissionSets.flatMap((p3) => [p3.name, ...p3.previously])),
     principals,
     accountTags: config.assignments.some((r5) => r5.targets.tags !== null)
   };
@@ -80363,7 +80372,7 @@ async function readProvisionedAccounts(ctx, instanceArn, entry, stale = false) {
       return { items: out.AccountIds, next: out.NextToken };
     }
   );
-  return [...new Set(accounts)].sort(byCodeUnit);
+  return sortedUnique(accounts);
 }
 async function readDetails(ctx, instanceArn, entry) {
   const address = permissionSetAddress(entry.name);
@@ -81350,8 +81359,12 @@ function unknownKeySuggestion(error4) {
   );
 }
 function hintFor(source, schema) {
-  const known = Object.values(PATTERNS).find((p3) => p3.source === source);
-  if (known) return known.hint;
+  const maxLength = typeof schema === "object" && schema !== null && "maxLength" in schema ? schema.maxLength : null;
+  const same = Object.keys(PATTERNS).filter(
+    (k5) => PATTERNS[k5].source === source
+  );
+  const known = same.find((k5) => k5 in LIMITS && LIMITS[k5] === maxLength) ?? same[0];
+  if (known !== void 0) return PATTERNS[known].hint;
   const description = typeof schema === "object" && schema !== null && "description" in schema ? String(schema.description) : "";
   return `match ${source}${description ? ` (${description})` : ""}`;
 }
@@ -81440,9 +81453,10 @@ function syntaxDiagnostics(doc, text2, at) {
   return out;
 }
 function topLevelLineStart(text2, offset) {
-  for (let start = text2.lastIndexOf("\n", offset - 1) + 1; ; start = text2.lastIndexOf("\n", start - 2) + 1) {
+  for (let start = text2.lastIndexOf("\n", offset - 1) + 1; ; ) {
     const first = text2[start];
     if (start === 0 || first !== void 0 && !/[\s#-]/.test(first)) return start;
+    start = start < 2 ? 0 : text2.lastIndexOf("\n", start - 2) + 1;
   }
 }
 function describeYamlError(e5, text2) {
@@ -82613,12 +82627,25 @@ var identitySourceRules = (d5) => {
   return out;
 };
 function nearName(name, declared, didYouMean2) {
-  const looks = skeleton(name);
-  for (const other of declared) {
-    if (other.toLowerCase() === name.toLowerCase() || skeleton(other) !== looks) continue;
-    return ` (it reads like "${other}" but is another name${difference(name, other)})`;
-  }
+  const other = bySkeleton(declared).get(skeleton(name))?.find((candidate) => candidate.toLowerCase() !== name.toLowerCase());
+  if (other !== void 0) return ` (it reads like "${other}" but is another name${difference(name, other)})`;
   return didYouMean2(name, declared);
+}
+var skeletonIndexes = /* @__PURE__ */ new WeakMap();
+function bySkeleton(declared) {
+  let index = skeletonIndexes.get(declared);
+  if (index === void 0) {
+    const built = /* @__PURE__ */ new Map();
+    for (const other of declared) {
+      const key = skeleton(other);
+      const list3 = built.get(key) ?? [];
+      list3.push(other);
+      built.set(key, list3);
+    }
+    index = built;
+    skeletonIndexes.set(declared, index);
+  }
+  return index;
 }
 function difference(name, other) {
   const mine = [...name];
@@ -83049,8 +83076,7 @@ async function planWith(session, options) {
     config: session.config,
     live,
     now: session.now,
-    allowDeletes: options.allowDeletes,
-    ...options.expiringWithinDays === void 0 ? {} : { expiringWithinDays: options.expiringWithinDays }
+    allowDeletes: options.allowDeletes
   });
   return { live, plan: options.onlyExpired ? onlyExpired(full) : full, stats };
 }
@@ -83070,7 +83096,8 @@ function applyErrorOf(error4, fallbackOperation) {
       code: inner.awsCode,
       message: `${inner.message}${giveUp}`,
       failureReason: null,
-      requestId: inner.requestId
+      requestId: inner.requestId,
+      ...inner.detail === "" ? {} : { fix: inner.detail }
     };
   }
   const message = redactSecrets(inner instanceof Error ? inner.message : String(inner));
@@ -83341,10 +83368,7 @@ function updateSteps(after, fields2) {
       run: (w, arn) => w.updatePermissionSetAttributes(arn, after)
     });
   }
-  steps.push(
-    ...listSteps(MANAGED, fields2.managedPolicies),
-    ...listSteps(CUSTOMER_MANAGED, fields2.customerManagedPolicies)
-  );
+  steps.push(...policySteps(fields2.managedPolicies, fields2.customerManagedPolicies));
   if ("inlinePolicy" in fields2) steps.push(inlineStep(after.inlinePolicy));
   if ("permissionsBoundary" in fields2) steps.push(boundaryStep(after.permissionsBoundary));
   const tags = fields2.tags;
@@ -83363,8 +83387,7 @@ function updateSteps(after, fields2) {
 function createSteps(after) {
   const steps = [];
   steps.push(
-    ...listSteps(MANAGED, { from: [], to: after.managedPolicies }),
-    ...listSteps(CUSTOMER_MANAGED, { from: [], to: after.customerManagedPolicies })
+    ...policySteps({ from: [], to: after.managedPolicies }, { from: [], to: after.customerManagedPolicies })
   );
   if (after.inlinePolicy !== null) steps.push(inlineStep(after.inlinePolicy));
   if (after.permissionsBoundary !== null) steps.push(boundaryStep(after.permissionsBoundary));
@@ -83392,18 +83415,23 @@ var CUSTOMER_MANAGED = {
     run: (w, arn, r5) => w.detachCustomerManagedPolicy(arn, r5)
   }
 };
+function policySteps(managed, customerManaged) {
+  const m3 = listSteps(MANAGED, managed);
+  const c5 = listSteps(CUSTOMER_MANAGED, customerManaged);
+  return [...m3.detach, ...c5.detach, ...m3.attach, ...c5.attach];
+}
 function listSteps(kind, change) {
-  if (!change) return [];
+  if (!change) return { detach: [], attach: [] };
   const from = asList(change.from);
   const to = asList(change.to);
   const step = (op2, item) => ({
     operation: op2.operation,
     run: (w, arn) => op2.run(w, arn, item)
   });
-  return [
-    ...minus(from, to, kind.key).map((item) => step(kind.detach, item)),
-    ...minus(to, from, kind.key).map((item) => step(kind.attach, item))
-  ];
+  return {
+    detach: minus(from, to, kind.key).map((item) => step(kind.detach, item)),
+    attach: minus(to, from, kind.key).map((item) => step(kind.attach, item))
+  };
 }
 function inlineStep(policy) {
   return policy === null ? { operation: "DeleteInlinePolicyFromPermissionSet", run: (w, arn) => w.deleteInlinePolicy(arn) } : { operation: "PutInlinePolicyToPermissionSet", run: (w, arn) => w.putInlinePolicy(arn, policy) };
@@ -84085,13 +84113,13 @@ async function awaitInProgress(options) {
       ...final.failureReason === null ? {} : { error: final.failureReason }
     });
   });
-  const listed = await Promise.all(
-    KINDS.map(async (kind) => {
-      const { requestIds } = await attempt(writer, retry, () => writer.listInProgress(kind));
-      return requestIds.map((id) => waitFor(kind, id));
-    })
-  );
-  await Promise.all([...journaled, ...listed.flat()]);
+  const listed = KINDS.map(async (kind) => {
+    const { requestIds } = await attempt(writer, retry, () => writer.listInProgress(kind));
+    await Promise.all(requestIds.map((id) => waitFor(kind, id)));
+  });
+  const settled = await Promise.allSettled([...journaled, ...listed]);
+  const failed = settled.find((s2) => s2.status === "rejected");
+  if (failed !== void 0) throw failed.reason;
   return waits.size;
 }
 async function statusOf2(writer, retry, d5) {
@@ -84275,6 +84303,11 @@ function reviewedPlan(reviewed, records, plan) {
       ]);
     }
     return { checksum: reviewed.plan.checksum, changes: reviewed.plan.changes };
+  }
+  if (reviewed.instanceArn != null && reviewed.instanceArn !== plan.instance.arn) {
+    throw staleError(reviewed.checksum, plan.checksum, [
+      `the reviewed plan was made for instance ${reviewed.instanceArn}, and the files now manage ${plan.instance.arn}`
+    ]);
   }
   const fromJournal = reviewedPlanOf(records, reviewed.checksum);
   if (fromJournal !== null) return fromJournal;
@@ -84461,7 +84494,6 @@ function planOutcome(plan, planJson) {
 }
 
 // src/action/render.ts
-var STEP_SUMMARY_MAX_BYTES = 1024 * 1024;
 var STEP_SUMMARY_BUDGET_BYTES = 1e6;
 var MAX_UTF8_BYTES_PER_UNIT = 3;
 var STATUS_MAX_CHARS = 4e3;
@@ -88896,6 +88928,9 @@ function createGitHubApi(options) {
           ...repo,
           labels: label,
           state: "open",
+          // Oldest first, as comments come: `findOwn` keeps the first, so the same issue is kept.
+          sort: "created",
+          direction: "asc",
           per_page: PAGE_SIZE2
         })
       );
@@ -89088,7 +89123,7 @@ var EMPTY_PLAN_CHECKSUM = planChecksum([]);
 async function applyCommand2(run) {
   await refuseWhereNeverApplied(run);
   const review = await findReview(run);
-  const reviewed = review.kind === "pull-request" || review.kind === "checksum" ? { kind: "checksum", checksum: review.checksum } : null;
+  const reviewed = review.kind === "pull-request" ? { kind: "checksum", checksum: review.checksum, instanceArn: review.instanceArn } : review.kind === "checksum" ? { kind: "checksum", checksum: review.checksum } : null;
   const pr = review.kind === "pull-request" && run.inputs.comment === "update" ? review : null;
   if (pr !== null) {
     await tryReport(
@@ -89263,7 +89298,7 @@ async function findReview(run) {
     return refuse(`no successful plan for ${inputs.path} (its plan comment says ${marker.status})`);
   }
   if (marker.status === "unsafe") return refuse(`a plan for ${inputs.path} that the safety rails refused`);
-  return { kind: "pull-request", pr, checksum: marker.checksum };
+  return { kind: "pull-request", pr, checksum: marker.checksum, instanceArn: marker.instance };
 }
 async function mergedPullRequest(run) {
   const github = run.github();
@@ -89288,8 +89323,10 @@ async function setPlanStatus(run, pr, status, detail) {
 async function notApplied(run, pr, error4) {
   const failure = failureOf(error4);
   if (error4 instanceof StalePlanError) {
+    const whatChanged = error4.detail.split("\n").slice(0, -1);
     failure.failure = [
-      `stale plan: the plan made now (${shortChecksum(error4.actualChecksum)}) differs from the reviewed one (${shortChecksum(error4.expectedChecksum)}); nothing was applied.`,
+      `stale plan: the plan made now (${shortChecksum(error4.actualChecksum)}) is not the reviewed one (${shortChecksum(error4.expectedChecksum)}); nothing was applied.`,
+      ...whatChanged,
       "The job summary shows the plan made now. Review a fresh plan: open a pull request, or run a plan by hand and then apply with checksum: <the plan you reviewed>."
     ].join("\n");
   }
@@ -89369,7 +89406,6 @@ async function readRunContext(env2) {
     owner,
     repo,
     runId,
-    runAttempt: env2.GITHUB_RUN_ATTEMPT ?? "1",
     actor: env2.GITHUB_ACTOR ?? "",
     runUrl: `${serverUrl}/${owner}/${repo}/actions/runs/${runId}`,
     apiUrl: env2.GITHUB_API_URL || "https://api.github.com",
@@ -89422,8 +89458,14 @@ async function driftCommand(run) {
   const { plan } = await planFiles(run);
   const planJson = await writePlanJson(run, plan);
   await appendSummary(run, planSummary("drift", plan, run.links));
-  if (run.inputs.comment === "update") await trackIssue(run, plan);
   const planned = plannedOutcome(plan, planJson);
+  if (run.inputs.comment === "update") {
+    try {
+      await trackIssue(run, plan);
+    } catch (error4) {
+      return { ...failureOf(error4), plan: planned };
+    }
+  }
   if (plan.summary.total === 0)
     return { exitCode: EXIT_OK, failureReason: null, failure: null, plan: planned };
   return {
@@ -89502,7 +89544,6 @@ var REFRESH_MODES = ["full", "targeted"];
 var COMMENT_MODES = ["update", "off"];
 var TRUE2 = /* @__PURE__ */ new Set(["true", "True", "TRUE"]);
 var FALSE2 = /* @__PURE__ */ new Set(["false", "False", "FALSE"]);
-var SHA256_HEX = /^[0-9a-f]{64}$/;
 function normalisePath(path) {
   return posix2.normalize(path.replace(/\\/g, "/")).replace(/(.)\/+$/, "$1");
 }
@@ -89529,7 +89570,7 @@ function parseInputs(read2) {
     return value === "" ? null : value;
   };
   const checksum = optional("checksum")?.toLowerCase() ?? null;
-  if (checksum !== null && !SHA256_HEX.test(checksum)) {
+  if (checksum !== null && !PLAN_CHECKSUM.test(checksum)) {
     problems.push(`checksum is "${checksum}"; use the 64-hex-digit plan checksum a plan run printed`);
   }
   const maxRateText = optional("max-rate");
